@@ -1,0 +1,26 @@
+"""The ``papercast`` command. Each subcommand lives in its own module here."""
+
+from __future__ import annotations
+
+import click
+
+from bot.cli._edge import main as _run
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def cli() -> None:
+    """papercast: research papers in, podcast episodes out, shipped and verified."""
+
+
+def _register() -> None:
+    # One line per command.
+    from bot.cli import extract
+
+    cli.add_command(extract.command)
+
+
+_register()
+
+
+def main() -> None:
+    _run(cli)

@@ -1,0 +1,268 @@
+"""One validated settings object, built once at start.
+
+Secrets and deployment come from the environment (:class:`Environment`); the show
+comes from a TOML file (:class:`Show`), ``papercast.toml`` by default or wherever
+``PAPERCAST_CONFIG`` points. With no file papercast runs a built-in demo show and
+says so (``Settings.show_source``). Every stage reads its own section of the show.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from workflows.errors import ConfigError
+
+DEFAULT_CONFIG_FILE = "papercast.toml"
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Host(_Section):
+    """One of the two hosts: the name listeners hear and the voice that speaks it."""
+
+    key: str = Field(pattern=r"^[a-z][a-z0-9_]*$", description="Stable id used in scripts, e.g. 'a'.")
+    name: str = Field(min_length=1)
+    speech: str = "offline"  # speech backend id, see workflows.audio.speech
+    voice: str = "heart"
+
+
+class Brand(_Section):
+    """What the brand check enforces on every script version."""
+
+    intro: str = "Welcome to {show}."
+    sign_off: str = "Thanks for listening to {show}."
+    banned_phrases: list[str] = ["delve", "game-changer", "groundbreaking"]
+    #: Word → how the hosts should say it; the script must use the spoken form.
+    pronunciations: dict[str, str] = {}
+
+
+class Writer(_Section):
+    #: "auto" uses Claude when ANTHROPIC_API_KEY is set, else the offline writer.
+    backend: str = "auto"
+    model: str = "claude-sonnet-4-5"
+    target_minutes: float = Field(8.0, gt=0, le=120)
+    words_per_minute: int = Field(150, gt=60, le=250)
+    max_input_tokens: int = Field(150_000, gt=1000)
+    max_retries: int = Field(4, ge=0, le=10)
+    timeout_seconds: float = Field(120.0, gt=0)
+
+
+class Intake(_Section):
+    max_megabytes: float = Field(50.0, gt=0)
+    max_pages: int = Field(300, gt=0)
+    #: Papers longer than this are condensed, and the episode says what was kept.
+    long_paper_pages: int = Field(100, gt=0)
+    min_words: int = Field(300, ge=0)
+
+
+class Audio(_Section):
+    bitrate: str = Field("128k", pattern=r"^\d{2,3}k$")
+    sample_rate: int = 24_000
+    pause_ms: int = Field(350, ge=0, le=5000)
+    intro_file: Path | None = None
+    outro_file: Path | None = None
+    target_lufs: float = -16.0
+    true_peak_dbtp: float = -1.0
+    hosted_tts_url: str = "https://api.openai.com/v1"
+    hosted_tts_model: str = "gpt-4o-mini-tts"
+    hosted_tts_concurrency: int = Field(4, ge=1, le=32)
+
+
+class Publish(_Section):
+    """Where an episode goes. Every path papercast writes in the website is defined here."""
+
+    #: Local path or URL of the website git repository. Empty: the embedded local website.
+    repo: str = ""
+    branch: str = "main"
+    audio_path: str = "static/episodes/{slug}/episode.mp3"
+    transcript_path: str = "static/episodes/{slug}/transcript.vtt"
+    notes_path: str = "static/episodes/{slug}/notes.md"
+    index_path: str = "static/episodes/index.json"
+    feed_path: str = "static/feed.xml"
+    #: Public URL the repository's ``static/`` tree is served under. Empty: the local website.
+    base_url: str = ""
+    #: Leading path segment that the site strips when serving (``static/x`` → ``{base_url}/x``).
+    served_root: str = "static"
+    author_name: str = "papercast"
+    author_email: str = "papercast@localhost"
+    #: Seconds the embedded local website waits before a pushed commit goes live.
+    local_deploy_delay: float = Field(2.0, ge=0)
+
+
+class FollowUp(_Section):
+    #: Minutes after publishing at which the live site is checked; the last repeats.
+    check_minutes: list[float] = [1, 2, 5, 10, 30, 60]
+    grace_minutes: float = Field(10.0, ge=0)
+    pings_before_escalation: int = Field(3, ge=1)
+    snooze_minutes: float = Field(60.0, gt=0)
+    http_timeout_seconds: float = Field(10.0, gt=0)
+
+
+class Show(_Section):
+    """The show file: everything about *this* podcast, none of it secret."""
+
+    name: str = "Paper Trail"
+    description: str = "Two hosts read one research paper so you don't have to."
+    language: str = "en"
+    #: Slack channel id (C…) or name (#papercast) where PDFs are dropped.
+    channel: str = "#papercast"
+    #: Slack user ids allowed to approve, request changes, edit and reject.
+    reviewers: list[str] = []
+    #: Optional Slack user group id (S…) whose members are reviewers too.
+    reviewer_group: str = ""
+    hosts: list[Host] = [
+        Host(key="a", name="Ada", speech="offline", voice="heart"),
+        Host(key="b", name="Ben", speech="offline", voice="heart-low"),
+    ]
+    brand: Brand = Brand()
+    writer: Writer = Writer()
+    intake: Intake = Intake()
+    audio: Audio = Audio()
+    publish: Publish = Publish()
+    followup: FollowUp = FollowUp()
+
+    @field_validator("hosts")
+    @classmethod
+    def _two_distinct_hosts(cls, hosts: list[Host]) -> list[Host]:
+        if len(hosts) != 2:
+            raise ValueError(f"a show has exactly two hosts, this one has {len(hosts)}")
+        if hosts[0].key == hosts[1].key or hosts[0].name == hosts[1].name:
+            raise ValueError("the two hosts need different keys and names")
+        return hosts
+
+    def host(self, key: str) -> Host:
+        for h in self.hosts:
+            if h.key == key:
+                return h
+        raise KeyError(key)
+
+
+class Environment(BaseSettings):
+    """Secrets and deployment, from the environment only. Secrets never print."""
+
+    model_config = SettingsConfigDict(env_prefix="", extra="ignore", case_sensitive=False)
+
+    slack_bot_token: SecretStr | None = None
+    slack_app_token: SecretStr | None = None
+    slack_signing_secret: SecretStr | None = None
+    slack_api_url: str | None = None
+    anthropic_api_key: SecretStr | None = None
+    anthropic_base_url: str | None = None
+    hosted_tts_api_key: SecretStr | None = None
+    database_url: str | None = None
+    papercast_config: Path | None = None
+    papercast_data_dir: Path = Path("var")
+    port: int = 3000
+
+    @model_validator(mode="after")
+    def _app_token_shape(self) -> "Environment":
+        if self.slack_app_token and not self.slack_app_token.get_secret_value().startswith("xapp-"):
+            raise ValueError("SLACK_APP_TOKEN must be an app-level token starting with xapp- (Basic Information → App-Level Tokens)")
+        if self.slack_bot_token and not self.slack_bot_token.get_secret_value().startswith("xoxb-"):
+            raise ValueError("SLACK_BOT_TOKEN must be a bot token starting with xoxb- (OAuth & Permissions → Bot User OAuth Token)")
+        return self
+
+
+class Settings(BaseModel):
+    """Everything papercast knows at start. Built once by :func:`load_settings`."""
+
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+
+    env: Environment
+    show: Show
+    #: Where the show came from: a path, or "built-in demo show".
+    show_source: str
+
+    @property
+    def data_dir(self) -> Path:
+        return self.env.papercast_data_dir.resolve()
+
+    @property
+    def database_url(self) -> str:
+        return self.env.database_url or f"sqlite:///{self.data_dir / 'papercast.db'}"
+
+    @property
+    def slack_mode(self) -> Literal["socket", "http", "local"]:
+        """socket with an app token, http with bot token and signing secret, else local."""
+        if self.env.slack_bot_token is None:
+            return "local"
+        return "socket" if self.env.slack_app_token else "http"
+
+    @property
+    def is_demo_show(self) -> bool:
+        return self.show_source == BUILT_IN
+
+
+BUILT_IN = "built-in demo show"
+
+
+def _describe(err: ValidationError, source: str) -> str:
+    lines = []
+    for e in err.errors():
+        where = ".".join(str(p) for p in e["loc"]) or "(file)"
+        lines.append(f"  {where}: {e['msg']}")
+    return f"{source} is invalid:\n" + "\n".join(lines)
+
+
+def load_settings(environ: dict[str, str] | None = None) -> Settings:
+    """Read the environment and the show file once, and validate both.
+
+    Raises :class:`ConfigError` naming each wrong setting and how to fix it.
+    """
+    environ = dict(os.environ if environ is None else environ)
+    try:
+        env = Environment(**{k.lower(): v for k, v in environ.items() if k.lower() in Environment.model_fields})
+    except ValidationError as e:
+        raise ConfigError(_describe(e, "The environment"), "Fix or unset the variables named above.") from None
+
+    path = env.papercast_config or Path(DEFAULT_CONFIG_FILE)
+    if path.exists():
+        try:
+            raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as e:
+            raise ConfigError(f"{path} is not valid TOML: {e}.", "Fix the line named above; papercast.example.toml shows the format.") from None
+        try:
+            show = Show.model_validate(raw.get("show", raw))
+        except ValidationError as e:
+            raise ConfigError(_describe(e, str(path)), "See papercast.example.toml for every setting and its meaning.") from None
+        source = str(path)
+    elif env.papercast_config is not None:
+        raise ConfigError(f"PAPERCAST_CONFIG points to {path}, which does not exist.", "Point it at your show file, or unset it to use the built-in demo show.")
+    else:
+        show, source = Show(), BUILT_IN
+
+    settings = Settings(env=env, show=show, show_source=source)
+    _check_mode(settings)
+    return settings
+
+
+def _check_mode(s: Settings) -> None:
+    """Values that only some modes need: fail at start, not on first use."""
+    if s.slack_mode == "http" and s.env.slack_signing_secret is None:
+        raise ConfigError(
+            "SLACK_SIGNING_SECRET is not set, and HTTP mode (SLACK_BOT_TOKEN without SLACK_APP_TOKEN) needs it to check that requests come from Slack.",
+            "Copy it from your app's Basic Information page, or set SLACK_APP_TOKEN to use Socket Mode.",
+        )
+    if s.show.writer.backend == "claude" and s.env.anthropic_api_key is None:
+        raise ConfigError(
+            "writer.backend is \"claude\" but ANTHROPIC_API_KEY is not set.",
+            "Export ANTHROPIC_API_KEY, or set writer.backend = \"offline\" in the show file.",
+        )
+    if s.slack_mode != "local" and not s.show.reviewers and not s.show.reviewer_group:
+        raise ConfigError(
+            "No reviewers are configured, so nobody could approve an episode.",
+            "Add Slack user ids to show.reviewers (or a user group id to show.reviewer_group) in the show file.",
+        )
+    if bool(s.show.publish.repo) != bool(s.show.publish.base_url):
+        raise ConfigError(
+            "publish.repo and publish.base_url go together: one is set and the other is not.",
+            "Set both to use your website, or neither to use the embedded local website.",
+        )
