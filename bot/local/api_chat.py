@@ -1,0 +1,232 @@
+"""Web API methods about messages, channels and people (auth, chat, conversations, users, reactions)."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any, Callable
+
+from bot.local.api_params import ApiError, Params, check_blocks
+from bot.local.objects import bot_message_fields, message_object
+from bot.local.state import (BOT_ID, BOT_USER, CHANNEL_ID, HUMANS, REVIEWER, REVIEWERS_GROUP, TEAM_DOMAIN, TEAM_ID,
+                             WorkspaceState, dm_channel_id)
+
+Method = Callable[[WorkspaceState, Params], dict[str, Any]]
+
+
+def _channel(state: WorkspaceState, params: Params, name: str = "channel") -> str:
+    channel_id = state.resolve_channel(str(params.required(name)))
+    if channel_id is None:
+        raise ApiError("channel_not_found")
+    return channel_id
+
+
+def _with_ids(blocks: list[dict[str, Any]] | None) -> list[dict[str, Any]] | None:
+    """Give blocks and interactive elements the ids Slack generates when the app leaves them out."""
+    for block in blocks or []:
+        block.setdefault("block_id", secrets.token_urlsafe(4))
+        elements = list(block.get("elements", [])) if block["type"] == "actions" else []
+        if isinstance(block.get("accessory"), dict):
+            elements.append(block["accessory"])
+        if block["type"] == "input" and isinstance(block.get("element"), dict):
+            elements.append(block["element"])
+        for element in elements:
+            element.setdefault("action_id", secrets.token_urlsafe(4))
+    return blocks
+
+
+def message_content(params: Params) -> dict[str, Any]:
+    """text / blocks / attachments of a chat.* call, checked like Slack does."""
+    blocks = _with_ids(check_blocks(params.structured("blocks", "invalid_blocks")))
+    attachments = params.structured("attachments", "invalid_attachments")
+    text = params.get("text") or ""
+    if not text and not blocks and not attachments:
+        raise ApiError("no_text")
+    if len(text) > 40000:
+        raise ApiError("msg_too_long")
+    content: dict[str, Any] = {"text": text}
+    if blocks:
+        content["blocks"] = blocks
+    if attachments:
+        content["attachments"] = attachments
+    if params.get("metadata"):
+        content["metadata"] = params.structured("metadata")
+    return content
+
+
+def _thread_root(state: WorkspaceState, channel_id: str, thread_ts: Any) -> str | None:
+    if not thread_ts:
+        return None
+    parent = state.find_message(channel_id, str(thread_ts))
+    if parent is None:
+        raise ApiError("thread_not_found")
+    return parent.get("thread_ts") or parent["ts"]
+
+
+def auth_test(state: WorkspaceState, params: Params) -> dict[str, Any]:
+    return {"url": state.base_url, "team": TEAM_DOMAIN, "user": "papercast", "team_id": TEAM_ID,
+            "user_id": BOT_USER, "bot_id": BOT_ID, "is_enterprise_install": False}
+
+
+def chat_post_message(state: WorkspaceState, params: Params) -> dict[str, Any]:
+    channel_id = _channel(state, params)
+    message = {**message_content(params), "type": "message", "team": TEAM_ID, **bot_message_fields()}
+    with state.lock:
+        thread_ts = _thread_root(state, channel_id, params.get("thread_ts"))
+        if thread_ts:
+            message["thread_ts"] = thread_ts
+            if params.flag("reply_broadcast"):
+                message["subtype"] = "thread_broadcast"
+        stored = state.add_message(channel_id, message)
+        return {"channel": channel_id, "ts": stored["ts"], "message": message_object(state, stored)}
+
+
+def chat_update(state: WorkspaceState, params: Params) -> dict[str, Any]:
+    channel_id = _channel(state, params)
+    with state.lock:
+        message = state.find_message(channel_id, str(params.required("ts")))
+        if message is None:
+            raise ApiError("message_not_found")
+        if message.get("bot_id") != BOT_ID:
+            raise ApiError("cant_update_message")
+        content = message_content(params) if (params.get("text") or params.get("blocks")) else {}
+        message.update(content)
+        if "blocks" in params and not params.structured("blocks"):
+            message.pop("blocks", None)
+        message["edited"] = {"user": BOT_USER, "ts": state.next_ts()}
+        state.touch()
+        return {"channel": channel_id, "ts": message["ts"], "text": message.get("text", ""),
+                "message": message_object(state, message)}
+
+
+def chat_delete(state: WorkspaceState, params: Params) -> dict[str, Any]:
+    channel_id = _channel(state, params)
+    ts = str(params.required("ts"))
+    with state.lock:
+        message = state.find_message(channel_id, ts)
+        if message is None:
+            raise ApiError("message_not_found")
+        if message.get("bot_id") != BOT_ID:
+            raise ApiError("cant_delete_message")
+        state.delete_message(channel_id, ts)
+    return {"channel": channel_id, "ts": ts}
+
+
+def chat_post_ephemeral(state: WorkspaceState, params: Params) -> dict[str, Any]:
+    channel_id = _channel(state, params)
+    user_id = str(params.required("user"))
+    if user_id not in HUMANS:
+        raise ApiError("user_not_in_channel")
+    message = {**message_content(params), "type": "message", "channel": channel_id, **bot_message_fields()}
+    with state.lock:
+        thread_ts = _thread_root(state, channel_id, params.get("thread_ts"))
+        if thread_ts:
+            message["thread_ts"] = thread_ts
+        stored = state.add_ephemeral(user_id, message)
+    return {"message_ts": stored["ts"]}
+
+
+def chat_get_permalink(state: WorkspaceState, params: Params) -> dict[str, Any]:
+    channel_id = _channel(state, params)
+    ts = str(params.required("message_ts"))
+    message = state.find_message(channel_id, ts)
+    if message is None:
+        raise ApiError("message_not_found")
+    link = f"{state.base_url}archives/{channel_id}/p{ts.replace('.', '')}"
+    if message.get("thread_ts") and message["thread_ts"] != ts:
+        link += f"?thread_ts={message['thread_ts']}&cid={channel_id}"
+    return {"channel": channel_id, "permalink": link}
+
+
+def conversations_info(state: WorkspaceState, params: Params) -> dict[str, Any]:
+    return {"channel": state.channel_object(_channel(state, params))}
+
+
+def conversations_list(state: WorkspaceState, params: Params) -> dict[str, Any]:
+    types = str(params.get("types") or "public_channel").split(",")
+    channels = [state.channel_object(c) for c in state.channel_ids()]
+    picked = [c for c in channels if c and (("im" in types and c["is_im"]) or ("public_channel" in types and c["is_channel"]))]
+    return {"channels": picked, "response_metadata": {"next_cursor": ""}}
+
+
+def conversations_open(state: WorkspaceState, params: Params) -> dict[str, Any]:
+    if params.get("channel"):
+        return {"channel": {"id": _channel(state, params)}}
+    users = [u for u in str(params.required("users")).split(",") if u]
+    if len(users) != 1:
+        raise ApiError("method_not_supported_for_channel_type")
+    if users[0] not in HUMANS:
+        raise ApiError("user_not_found")
+    channel_id = dm_channel_id(users[0])
+    if params.flag("return_im"):
+        return {"channel": state.channel_object(channel_id), "no_op": True, "already_open": True}
+    return {"channel": {"id": channel_id}, "no_op": True, "already_open": True}
+
+
+def conversations_replies(state: WorkspaceState, params: Params) -> dict[str, Any]:
+    channel_id = _channel(state, params)
+    with state.lock:
+        message = state.find_message(channel_id, str(params.required("ts")))
+        if message is None:
+            raise ApiError("thread_not_found")
+        root = message.get("thread_ts") or message["ts"]
+        messages = [message_object(state, m) for m in state.history(channel_id, root)]
+    return {"messages": messages, "has_more": False, "response_metadata": {"next_cursor": ""}}
+
+
+def conversations_history(state: WorkspaceState, params: Params) -> dict[str, Any]:
+    channel_id = _channel(state, params)
+    limit = int(params.get("limit") or 100)
+    with state.lock:
+        messages = [message_object(state, m) for m in reversed(state.history(channel_id))]
+    return {"messages": messages[:limit], "has_more": len(messages) > limit, "response_metadata": {"next_cursor": ""}}
+
+
+def users_info(state: WorkspaceState, params: Params) -> dict[str, Any]:
+    user = state.user_object(str(params.required("user")))
+    if user is None:
+        raise ApiError("user_not_found")
+    return {"user": user}
+
+
+def usergroups_users_list(state: WorkspaceState, params: Params) -> dict[str, Any]:
+    if params.required("usergroup") != REVIEWERS_GROUP:
+        raise ApiError("no_such_subteam")
+    return {"users": [REVIEWER]}
+
+
+def reactions_add(state: WorkspaceState, params: Params) -> dict[str, Any]:
+    channel_id = _channel(state, params)
+    name = str(params.required("name")).strip(":")
+    with state.lock:
+        message = state.find_message(channel_id, str(params.required("timestamp")))
+        if message is None:
+            raise ApiError("message_not_found")
+        reactions = message.setdefault("reactions", [])
+        reaction = next((r for r in reactions if r["name"] == name), None)
+        if reaction is None:
+            reaction = {"name": name, "users": [], "count": 0}
+            reactions.append(reaction)
+        if BOT_USER in reaction["users"]:
+            raise ApiError("already_reacted")
+        reaction["users"].append(BOT_USER)
+        reaction["count"] += 1
+        state.touch()
+    return {}
+
+
+METHODS: dict[str, Method] = {
+    "auth.test": auth_test,
+    "chat.postMessage": chat_post_message,
+    "chat.update": chat_update,
+    "chat.delete": chat_delete,
+    "chat.postEphemeral": chat_post_ephemeral,
+    "chat.getPermalink": chat_get_permalink,
+    "conversations.info": conversations_info,
+    "conversations.list": conversations_list,
+    "conversations.open": conversations_open,
+    "conversations.replies": conversations_replies,
+    "conversations.history": conversations_history,
+    "users.info": users_info,
+    "usergroups.users.list": usergroups_users_list,
+    "reactions.add": reactions_add,
+}

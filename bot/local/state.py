@@ -1,0 +1,318 @@
+"""Everything the local workspace remembers: people, channels, messages, files, views.
+
+One :class:`WorkspaceState` per workspace, guarded by one lock. Every change
+notifies a condition, so tests and the page can wait for "the bot answered"
+without sleeping. Channel history, files and App Home views are persisted as
+JSON (file bytes beside it) under ``<data_dir>/local/``; modals, ephemeral
+messages, trigger ids and response URLs live only in memory, as in Slack.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+TEAM_ID = "T_LOCAL"
+TEAM_DOMAIN = "papercast-local"
+APP_ID = "A_LOCAL"
+CHANNEL_ID = "C_PAPERCAST"
+CHANNEL_NAME = "papercast"
+REVIEWER = "U_REVIEWER"
+OWNER = "U_OWNER"
+OTHER = "U_OTHER"
+BOT_USER = "U_BOT"
+BOT_ID = "B_LOCAL"
+REVIEWERS_GROUP = "S_REVIEWERS"
+
+#: Seconds a trigger_id stays valid (Slack: 3 seconds).
+TRIGGER_TTL = 3.0
+
+
+@dataclass(frozen=True)
+class Person:
+    id: str
+    name: str  # the handle, e.g. "rita"
+    real_name: str
+    is_bot: bool = False
+
+
+PEOPLE: dict[str, Person] = {
+    p.id: p
+    for p in (
+        Person(REVIEWER, "rita", "Rita Reviewer"),
+        Person(OWNER, "omar", "Omar Owner"),
+        Person(OTHER, "nora", "Nora Neither"),
+        Person(BOT_USER, "papercast", "papercast", is_bot=True),
+    )
+}
+HUMANS = [REVIEWER, OWNER, OTHER]
+
+
+def dm_channel_id(user_id: str) -> str:
+    """The id of the direct-message channel between ``user_id`` and the bot."""
+    return "D" + user_id[1:]
+
+
+@dataclass
+class Trigger:
+    user_id: str
+    issued_at: float
+    used: bool = False
+
+
+@dataclass
+class ResponseUrl:
+    user_id: str
+    channel_id: str | None
+    #: The message the interaction came from (block_actions), for replace/delete_original.
+    message_ts: str | None = None
+    is_ephemeral: bool = False
+    thread_ts: str | None = None
+    uses: int = 0
+
+
+@dataclass
+class _Memory:
+    """The part that lives only in memory."""
+
+    ephemerals: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    views: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # user -> modal stack
+    view_errors: dict[str, dict[str, str]] = field(default_factory=dict)  # view id -> block errors
+    triggers: dict[str, Trigger] = field(default_factory=dict)
+    responses: dict[str, ResponseUrl] = field(default_factory=dict)
+    uploads: dict[str, str] = field(default_factory=dict)  # upload token -> file id
+
+
+class WorkspaceState:
+    """Thread-safe store of one local workspace. All methods take the lock."""
+
+    def __init__(self, root: Path, *, clock: Callable[[], float] = time.time) -> None:
+        self.root = Path(root)
+        self.files_dir = self.root / "files"
+        self.files_dir.mkdir(parents=True, exist_ok=True)
+        self.clock = clock
+        #: The server's address ("http://127.0.0.1:PORT/"), set when it starts; used to build URLs.
+        self.base_url = "http://127.0.0.1/"
+        self.lock = threading.RLock()
+        self.changed = threading.Condition(self.lock)
+        self.version = 0
+        self.messages: dict[str, list[dict[str, Any]]] = {}
+        self.files: dict[str, dict[str, Any]] = {}
+        self.home: dict[str, dict[str, Any]] = {}
+        self.mem = _Memory()
+        self._last_ts = 0.0
+        self._load()
+        for channel in self.channel_ids():
+            self.messages.setdefault(channel, [])
+
+    # --- identity ------------------------------------------------------------------
+
+    def channel_ids(self) -> list[str]:
+        return [CHANNEL_ID] + [dm_channel_id(u) for u in HUMANS]
+
+    def channel_object(self, channel_id: str) -> dict[str, Any] | None:
+        """The channel as conversations.info shows it, or None if there is none."""
+        if channel_id == CHANNEL_ID:
+            return {
+                "id": CHANNEL_ID, "name": CHANNEL_NAME, "is_channel": True, "is_group": False, "is_im": False,
+                "is_private": False, "is_archived": False, "is_general": False, "is_member": True,
+                "created": 1700000000, "creator": OWNER, "context_team_id": TEAM_ID,
+                "topic": {"value": "Drop a paper, get a podcast", "creator": OWNER, "last_set": 0},
+                "purpose": {"value": "papercast episodes", "creator": OWNER, "last_set": 0},
+                "num_members": len(HUMANS) + 1,
+            }
+        for user_id in HUMANS:
+            if channel_id == dm_channel_id(user_id):
+                return {"id": channel_id, "is_im": True, "is_channel": False, "is_group": False, "user": user_id,
+                        "is_org_shared": False, "created": 1700000000, "context_team_id": TEAM_ID}
+        return None
+
+    def user_object(self, user_id: str) -> dict[str, Any] | None:
+        """The user as users.info shows it, or None if there is none."""
+        person = PEOPLE.get(user_id)
+        if person is None:
+            return None
+        profile = {"real_name": person.real_name, "display_name": person.name, "real_name_normalized": person.real_name,
+                   "display_name_normalized": person.name, "team": TEAM_ID, "email": f"{person.name}@papercast.local"}
+        user = {"id": person.id, "team_id": TEAM_ID, "name": person.name, "real_name": person.real_name,
+                "deleted": False, "is_bot": person.is_bot, "is_admin": False, "is_app_user": False,
+                "tz": "UTC", "tz_label": "Coordinated Universal Time", "tz_offset": 0, "profile": profile}
+        if person.is_bot:
+            user["profile"]["bot_id"] = BOT_ID
+        return user
+
+    def resolve_channel(self, channel: str) -> str | None:
+        """Channel id for an id, a #name, or a user id (its DM with the bot, like chat.postMessage)."""
+        channel = channel.lstrip("#")
+        if channel == CHANNEL_NAME:
+            return CHANNEL_ID
+        if channel in PEOPLE and channel in HUMANS:
+            return dm_channel_id(channel)
+        return channel if self.channel_object(channel) else None
+
+    # --- ids and time --------------------------------------------------------------
+
+    def next_ts(self) -> str:
+        """A message timestamp, strictly increasing, in Slack's "seconds.micros" form."""
+        with self.lock:
+            now = max(time.time(), self._last_ts + 0.000001)
+            self._last_ts = now
+            return f"{now:.6f}"
+
+    @staticmethod
+    def new_id(prefix: str) -> str:
+        return prefix + secrets.token_hex(5).upper()
+
+    # --- messages ------------------------------------------------------------------
+
+    def add_message(self, channel_id: str, message: dict[str, Any]) -> dict[str, Any]:
+        """Store a message (with ``ts`` set) and, for a reply, update its thread's parent."""
+        with self.lock:
+            message.setdefault("type", "message")
+            message.setdefault("ts", self.next_ts())
+            self.messages.setdefault(channel_id, []).append(message)
+            thread_ts = message.get("thread_ts")
+            if thread_ts and thread_ts != message["ts"]:
+                parent = self.find_message(channel_id, thread_ts)
+                if parent is not None:
+                    parent["thread_ts"] = thread_ts
+                    parent["reply_count"] = parent.get("reply_count", 0) + 1
+                    users = parent.setdefault("reply_users", [])
+                    if message.get("user") and message["user"] not in users:
+                        users.append(message["user"])
+                    parent["reply_users_count"] = len(users)
+                    parent["latest_reply"] = message["ts"]
+            self.touch()
+            return message
+
+    def find_message(self, channel_id: str, ts: str) -> dict[str, Any] | None:
+        with self.lock:
+            for message in self.messages.get(channel_id, []):
+                if message["ts"] == ts:
+                    return message
+            return None
+
+    def find_any_message(self, ts: str) -> tuple[str, dict[str, Any]] | None:
+        """(channel id, message) for a ts in any channel."""
+        with self.lock:
+            for channel_id, messages in self.messages.items():
+                for message in messages:
+                    if message["ts"] == ts:
+                        return channel_id, message
+            return None
+
+    def delete_message(self, channel_id: str, ts: str) -> bool:
+        with self.lock:
+            before = len(self.messages.get(channel_id, []))
+            self.messages[channel_id] = [m for m in self.messages.get(channel_id, []) if m["ts"] != ts]
+            self.touch()
+            return len(self.messages[channel_id]) != before
+
+    def history(self, channel_id: str, thread_ts: str | None = None) -> list[dict[str, Any]]:
+        """Top-level messages of a channel, or one thread (parent first), oldest first."""
+        with self.lock:
+            messages = self.messages.get(channel_id, [])
+            if thread_ts is None:
+                picked = [m for m in messages if not m.get("thread_ts") or m["thread_ts"] == m["ts"]]
+            else:
+                picked = [m for m in messages if m["ts"] == thread_ts or m.get("thread_ts") == thread_ts]
+            return json.loads(json.dumps(picked))
+
+    # --- ephemeral messages, views -------------------------------------------------
+
+    def add_ephemeral(self, user_id: str, message: dict[str, Any]) -> dict[str, Any]:
+        with self.lock:
+            message.setdefault("ts", self.next_ts())
+            message["is_ephemeral"] = True
+            self.mem.ephemerals.setdefault(user_id, []).append(message)
+            self.touch()
+            return message
+
+    def find_ephemeral(self, user_id: str, ts: str) -> dict[str, Any] | None:
+        with self.lock:
+            return next((m for m in self.mem.ephemerals.get(user_id, []) if m["ts"] == ts), None)
+
+    def view_stack(self, user_id: str) -> list[dict[str, Any]]:
+        with self.lock:
+            return self.mem.views.setdefault(user_id, [])
+
+    def find_view(self, view_id: str) -> tuple[str, dict[str, Any]] | None:
+        """(user id, view) for an open modal or a published App Home view."""
+        with self.lock:
+            for user_id, stack in self.mem.views.items():
+                for view in stack:
+                    if view["id"] == view_id:
+                        return user_id, view
+            for user_id, view in self.home.items():
+                if view["id"] == view_id:
+                    return user_id, view
+            return None
+
+    # --- triggers and response URLs -----------------------------------------------
+
+    def issue_trigger(self, user_id: str) -> str:
+        with self.lock:
+            trigger_id = f"{int(self.clock())}.{secrets.randbelow(10**9)}.{secrets.token_hex(16)}"
+            self.mem.triggers[trigger_id] = Trigger(user_id, self.clock())
+            return trigger_id
+
+    def use_trigger(self, trigger_id: str | None) -> tuple[str | None, str | None]:
+        """(user id, None) when the trigger is valid, else (None, Slack's error code)."""
+        with self.lock:
+            trigger = self.mem.triggers.get(trigger_id or "")
+            if trigger is None:
+                return None, "invalid_trigger_id"
+            if trigger.used:
+                return None, "exchanged_trigger_id"
+            if self.clock() - trigger.issued_at > TRIGGER_TTL:
+                return None, "expired_trigger_id"
+            trigger.used = True
+            return trigger.user_id, None
+
+    def issue_response_url(self, target: ResponseUrl) -> str:
+        with self.lock:
+            response_id = secrets.token_hex(12)
+            self.mem.responses[response_id] = target
+            return response_id
+
+    # --- files ---------------------------------------------------------------------
+
+    def file_path(self, file_id: str) -> Path:
+        return self.files_dir / file_id
+
+    # --- change notification and persistence ---------------------------------------
+
+    def touch(self) -> None:
+        """Record that something changed: wake waiters, save to disk."""
+        with self.lock:
+            self.version += 1
+            self._save()
+            self.changed.notify_all()
+
+    def wait_for(self, predicate: Callable[[], Any], timeout: float) -> Any:
+        """Wait until ``predicate()`` is truthy (re-checked on every change); return its value or None."""
+        with self.changed:
+            return self.changed.wait_for(predicate, timeout=timeout) or None
+
+    def _save(self) -> None:
+        data = {"messages": self.messages, "files": self.files, "home": self.home, "last_ts": self._last_ts}
+        path = self.root / "state.json"
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(data), encoding="utf-8")
+        os.replace(tmp, path)
+
+    def _load(self) -> None:
+        path = self.root / "state.json"
+        if not path.exists():
+            return
+        data = json.loads(path.read_text(encoding="utf-8"))
+        self.messages = data.get("messages", {})
+        self.files = data.get("files", {})
+        self.home = data.get("home", {})
+        self._last_ts = float(data.get("last_ts", 0.0))

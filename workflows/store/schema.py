@@ -1,0 +1,127 @@
+"""The tables, and the migrations that create them.
+
+Add a table or a column with a new numbered migration at the bottom; never edit
+an applied one.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Connection,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+from workflows.store.db import migration
+
+metadata = MetaData()
+
+episodes = Table(
+    "episodes", metadata,
+    Column("id", String(40), primary_key=True),
+    Column("slug", String(120), nullable=False),
+    Column("title", Text, nullable=False, default=""),
+    Column("state", String(32), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("created_at", String(40), nullable=False),
+    Column("updated_at", String(40), nullable=False),
+    Column("uploader", String(64), nullable=False, default=""),
+    Column("owner", String(64), nullable=True),
+    Column("approver", String(64), nullable=True),
+    Column("approved_at", String(40), nullable=True),
+    Column("channel", String(64), nullable=False, default=""),
+    Column("thread_ts", String(40), nullable=True),
+    Column("status_ts", String(40), nullable=True),
+    Column("pdf_sha256", String(64), nullable=True),
+    Column("duplicate_of", String(40), nullable=True),
+    Column("target_minutes", Float, nullable=True),
+    Column("failed_from", String(32), nullable=True),
+    Column("failed_step", String(32), nullable=True),
+    Column("error", Text, nullable=True),
+    Column("lease_holder", String(80), nullable=True),
+    Column("lease_until", Float, nullable=True),
+    # Stage-specific facts (source file, review message ts, commit, live url...) as JSON.
+    Column("facts", Text, nullable=False, default="{}"),
+    Index("ix_episodes_state", "state"),
+    Index("ix_episodes_pdf_sha256", "pdf_sha256"),
+)
+
+transitions = Table(
+    "transitions", metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column("episode_id", String(40), ForeignKey("episodes.id"), nullable=False),
+    Column("transition", String(32), nullable=False),
+    Column("from_state", String(32), nullable=False),
+    Column("to_state", String(32), nullable=False),
+    Column("from_version", Integer, nullable=False),
+    Column("actor", String(64), nullable=False),
+    Column("reason", Text, nullable=False, default=""),
+    Column("at", String(40), nullable=False),
+    # One row per (episode, version): the database itself refuses a second winner.
+    UniqueConstraint("episode_id", "from_version", name="uq_transitions_episode_version"),
+)
+
+artifacts = Table(
+    "artifacts", metadata,
+    Column("episode_id", String(40), ForeignKey("episodes.id"), nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("size", BigInteger, nullable=False),
+    Column("path", Text, nullable=False),
+    Column("media_type", String(80), nullable=False),
+    Column("filename", String(200), nullable=False, default=""),
+    Column("duration_seconds", Float, nullable=True),
+    Column("created_at", String(40), nullable=False),
+    PrimaryKeyConstraint("episode_id", "kind", "sha256"),
+)
+
+script_versions = Table(
+    "script_versions", metadata,
+    Column("episode_id", String(40), ForeignKey("episodes.id"), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("author", String(64), nullable=False),
+    Column("writer", String(80), nullable=False),
+    Column("script", Text, nullable=False),
+    Column("findings", Text, nullable=False, default="[]"),
+    Column("usage", Text, nullable=False, default="{}"),
+    Column("notes", Text, nullable=False, default=""),
+    Column("created_at", String(40), nullable=False),
+    PrimaryKeyConstraint("episode_id", "version"),
+)
+
+papers = Table(
+    "papers", metadata,
+    Column("episode_id", String(40), ForeignKey("episodes.id"), primary_key=True),
+    Column("paper", Text, nullable=False),
+)
+
+effects = Table(
+    "effects", metadata,
+    Column("episode_id", String(40), nullable=False),
+    Column("key", String(200), nullable=False),
+    Column("result", Text, nullable=False, default="null"),
+    Column("at", String(40), nullable=False),
+    PrimaryKeyConstraint("episode_id", "key"),
+)
+
+claims = Table(
+    "claims", metadata,
+    Column("key", String(200), primary_key=True),
+    Column("holder", String(200), nullable=False, default=""),
+    Column("at", String(40), nullable=False),
+)
+
+
+@migration(1, "episodes, transitions, artifacts, script versions, papers, effects, claims")
+def _m1(conn: Connection) -> None:
+    metadata.create_all(conn, tables=[episodes, transitions, artifacts, script_versions, papers, effects, claims])
