@@ -46,6 +46,8 @@ class StepResult:
     artifacts: list[Artifact] = field(default_factory=list)
     paper: dict[str, Any] | None = None
     script: dict[str, Any] | None = None
+    #: Runs after the transition committed (e.g. schedule the live-site checks).
+    then: Callable[[Episode], None] | None = None
 
 
 @dataclass
@@ -165,6 +167,11 @@ class StepRunner:
             log.info("step %s for %s lost a race: %s", name, episode.id, e.message)
             return self.store.get(episode.id)
         self._tell_status(after.id)
+        if result.then is not None:
+            try:
+                result.then(after)
+            except Exception:  # noqa: BLE001 - committed already; the follow-up is repaired at the next start
+                log.exception("after-step hook of %s failed for %s", name, episode.id)
         return after
 
     def _heartbeat(self, episode_id: str, stop: threading.Event) -> None:

@@ -67,13 +67,19 @@ class Audio(_Section):
     bitrate: str = Field("128k", pattern=r"^\d{2,3}k$")
     sample_rate: int = 24_000
     pause_ms: int = Field(350, ge=0, le=5000)
+    #: Pause before a line that opens a new chapter (instead of pause_ms).
+    chapter_pause_ms: int = Field(900, ge=0, le=10000)
     intro_file: Path | None = None
     outro_file: Path | None = None
     target_lufs: float = -16.0
     true_peak_dbtp: float = -1.0
+    #: The limiter aims this far below true_peak_dbtp, so MP3 encoding cannot push peaks over it.
+    codec_headroom_db: float = Field(1.0, ge=0, le=6)
     hosted_tts_url: str = "https://api.openai.com/v1"
     hosted_tts_model: str = "gpt-4o-mini-tts"
     hosted_tts_concurrency: int = Field(4, ge=1, le=32)
+    hosted_tts_max_retries: int = Field(4, ge=0, le=10)
+    hosted_tts_timeout_seconds: float = Field(60.0, gt=0)
 
 
 class Publish(_Section):

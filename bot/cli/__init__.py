@@ -14,9 +14,12 @@ def cli() -> None:
 
 def _register() -> None:
     # One line per command.
-    from bot.cli import extract
+    from bot.cli import doctor, extract
+    from bot.cli import render
 
     cli.add_command(extract.command)
+    cli.add_command(doctor.command)
+    cli.add_command(render.command)
 
 
 _register()

@@ -21,6 +21,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from workflows.intake.paper import Paper
+from workflows.script.brand import brand_text
 from workflows.script.model import Chapter, Line, Script
 from workflows.settings import Show
 
@@ -82,8 +83,8 @@ def system_prompt(show: Show) -> str:
         f"You write scripts for the podcast \"{show.name}\": {show.description}",
         f"Two hosts talk about one research paper. {a.name} (speaker \"{a.key}\") introduces the paper "
         f"and asks questions; {b.name} (speaker \"{b.key}\") explains. They alternate naturally.",
-        f"The first line is spoken by {a.name} and contains exactly: \"{brand.intro.format(show=show.name)}\"",
-        f"The last line contains exactly: \"{brand.sign_off.format(show=show.name)}\"",
+        f"The first line is spoken by {a.name} and contains exactly: \"{brand_text(brand.intro, show)}\"",
+        f"The last line contains exactly: \"{brand_text(brand.sign_off, show)}\"",
         f"Spell the show as \"{show.name}\" and the hosts as \"{a.name}\" and \"{b.name}\".",
         "Be faithful to the paper: every number, percentage and quotation you use must appear in the paper "
         "exactly as written there. Do not invent results, figures or quotes. Say when something is a limitation.",

@@ -1,0 +1,66 @@
+"""papercast render SCRIPT.json --out DIR: the audio stage on its own."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+from pydantic import ValidationError
+
+from workflows.errors import AudioError
+from workflows.script.model import Script
+from workflows.settings import load_settings
+
+
+def _read_script(path: Path) -> Script:
+    """A Script from `papercast script` output ({"script": {...}}) or a bare Script object."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise AudioError(f"{path} is not a readable JSON file ({e}).", "Pass the JSON that `papercast script` prints.") from None
+    if isinstance(data, dict) and isinstance(data.get("script"), dict):
+        data = data["script"]
+    try:
+        return Script.model_validate(data)
+    except ValidationError as e:
+        first = e.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "(top level)"
+        raise AudioError(f"{path} is not a valid script: {where}: {first['msg']}.", "Pass the JSON that `papercast script` prints.") from None
+
+
+@click.command("render")
+@click.argument("script_json", metavar="SCRIPT.json", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path), help="Folder for episode.mp3, transcript.vtt and notes.md.")
+@click.option("--cache", "cache_dir", type=click.Path(file_okay=False, path_type=Path), default=None, help="Speech cache folder (default: <data dir>/speech-cache).")
+def command(script_json: Path, out_dir: Path, cache_dir: Path | None) -> None:
+    """Render a script to an MP3 with chapters, a transcript and show notes; print what was made as JSON."""
+    from workflows.audio.render import render_episode
+
+    settings = load_settings()
+    script = _read_script(script_json)
+
+    def progress(done: int, total: int) -> None:
+        click.echo(f"\rspeech: {done}/{total} lines", err=True, nl=done == total)
+
+    result = render_episode(
+        script, settings.show, settings.env,
+        out_dir=out_dir, cache_dir=cache_dir or settings.data_dir / "speech-cache", progress=progress,
+    )
+    artifacts = {}
+    for name in ("audio", "transcript", "notes"):
+        a = getattr(result, name)
+        artifacts[name] = {
+            "file": str((out_dir / a.filename).resolve()), "path": str(a.path), "sha256": a.sha256,
+            "size": a.size, "duration_seconds": round(a.duration_seconds or 0.0, 3),
+        }
+    json.dump(
+        {
+            **artifacts,
+            "loudness_lufs": result.loudness_lufs, "true_peak_dbtp": result.true_peak_dbtp,
+            "duration_seconds": round(result.duration_seconds, 3), "synthesized_lines": result.synthesized_lines,
+        },
+        sys.stdout, indent=2,
+    )
+    sys.stdout.write("\n")

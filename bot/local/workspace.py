@@ -1,0 +1,364 @@
+"""LocalWorkspace: a Slack-compatible stand-in on loopback, and the driver tests use to act as people.
+
+A person's action (drop a PDF, click a button, submit a modal, type a slash
+command, open the App Home tab) changes the workspace the way Slack would and
+makes the :class:`~bot.local.sender.Sender` deliver the real signed request to
+the bot. The bot answers through the Web API at :attr:`LocalWorkspace.api_url`.
+"""
+
+from __future__ import annotations
+
+import copy
+import secrets
+import time
+from pathlib import Path
+from typing import Any, Callable
+
+from bot.local import payloads, responses
+from bot.local.api_files import share_files
+from bot.local.api_views import _checked_view
+from bot.local.api_params import ApiError, Params
+from bot.local.objects import file_object, message_object, new_file_record, new_view, replace_view_content
+from bot.local.sender import Delivery, Sender, Tamper
+from bot.local.server import WorkspaceServer
+from bot.local.state import CHANNEL_ID, HUMANS, TEAM_ID, ResponseUrl, WorkspaceState, dm_channel_id
+from bot.local.webapi import ApiCall, Failure, WebApi
+from workflows.errors import PapercastError
+
+
+class LocalWorkspaceError(PapercastError):
+    """A driver call named something the local workspace does not have."""
+
+    kind = "local_workspace"
+
+
+class LocalWorkspace:
+    """A local Slack workspace: Web API, event sender and web page on one loopback port.
+
+    ``data_dir`` is the app's data directory; the workspace keeps its state under
+    ``<data_dir>/local/``. ``bot_url`` is the bot's Request URL (e.g.
+    ``http://127.0.0.1:3000/slack/events``); it can be set later with
+    :meth:`set_bot_url`. The signing secret and bot token are random per
+    workspace unless given. ``ack_timeout`` and ``retry_delays`` tune the event
+    retries (Slack: 3 s, then retries after 0 s, 1 min, 5 min; here 0, 1, 5 s).
+    """
+
+    def __init__(self, data_dir: Path, *, host: str = "127.0.0.1", port: int = 0, bot_url: str | None = None,
+                 signing_secret: str | None = None, bot_token: str | None = None, ack_timeout: float = 3.0,
+                 retry_delays: tuple[float, ...] = (0.0, 1.0, 5.0), clock: Callable[[], float] = time.time) -> None:
+        self.signing_secret = signing_secret or secrets.token_hex(16)
+        self.bot_token = bot_token or f"xoxb-local-{secrets.token_hex(12)}"
+        self.state = WorkspaceState(Path(data_dir) / "local", clock=clock)
+        self.api = WebApi(self.state, self.bot_token)
+        self.sender = Sender(self.signing_secret, bot_url, ack_timeout=ack_timeout, retry_delays=retry_delays)
+        self._server = WorkspaceServer(self, host, port)
+
+    # --- lifecycle ------------------------------------------------------------------
+
+    def start(self) -> "LocalWorkspace":
+        """Start serving in a background thread; returns self."""
+        self._server.start()
+        self.state.base_url = self.url
+        return self
+
+    def stop(self) -> None:
+        """Stop serving and abandon pending event retries."""
+        self.sender.stop()
+        self._server.stop()
+
+    def __enter__(self) -> "LocalWorkspace":
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    @property
+    def url(self) -> str:
+        """The web page, e.g. ``http://127.0.0.1:8765/``."""
+        return f"http://{self._server.host}:{self._server.port}/"
+
+    @property
+    def api_url(self) -> str:
+        """The Web API base URL for ``WebClient(base_url=...)``, ending in ``/api/``."""
+        return self.url + "api/"
+
+    def set_bot_url(self, url: str | None) -> None:
+        """Set the bot's Request URL that events, interactions and commands are posted to."""
+        self.sender.bot_url = url
+
+    # --- people acting ---------------------------------------------------------------
+
+    def post(self, user_id: str, text: str, *, channel: str = CHANNEL_ID, thread_ts: str | None = None) -> dict[str, Any]:
+        """``user_id`` writes a message (in a thread if ``thread_ts``); returns {"message", "delivery"}."""
+        self._human(user_id)
+        message: dict[str, Any] = {"type": "message", "text": text, "user": user_id, "team": TEAM_ID,
+                                   "client_msg_id": secrets.token_hex(16)}
+        with self.state.lock:
+            if thread_ts:
+                message["thread_ts"] = self._thread_root(channel, thread_ts)
+                message["parent_user_id"] = self.state.find_message(channel, message["thread_ts"]).get("user")
+            stored = self.state.add_message(channel, message)
+            event = {**message_object(self.state, stored), "channel": channel, "event_ts": stored["ts"],
+                     "channel_type": "im" if channel.startswith("D") else "channel"}
+        delivery = self.deliver_event(event)
+        return {"message": message_object(self.state, stored), "delivery": delivery}
+
+    def drop_pdf(self, user_id: str, path: Path | str, text: str = "", *, channel: str = CHANNEL_ID,
+                 thread_ts: str | None = None, filename: str | None = None, data: bytes | None = None) -> dict[str, Any]:
+        """``user_id`` uploads a file (a PDF, or anything) into the channel, with an optional message.
+
+        Stores the file and the message, then delivers a ``message`` event with subtype
+        ``file_share`` and a ``file_shared`` event. Returns {"file", "message", "deliveries"}.
+        """
+        self._human(user_id)
+        path = Path(path)
+        content = data if data is not None else path.read_bytes()
+        with self.state.lock:
+            record = new_file_record(self.state, filename or path.name, user_id, len(content))
+            self.state.files[record["id"]] = record
+            self.state.file_path(record["id"]).write_bytes(content)
+            record["uploaded"] = True
+            root = self._thread_root(channel, thread_ts) if thread_ts else None
+            stored = share_files(self.state, channel, [record["id"]], user_id=user_id, text=text, thread_ts=root,
+                                 extra={"subtype": "file_share"})
+            message = message_object(self.state, stored)
+            file = file_object(self.state, record["id"])
+        share = {**message, "channel": channel, "event_ts": stored["ts"],
+                 "channel_type": "im" if channel.startswith("D") else "channel"}
+        shared = {"type": "file_shared", "channel_id": channel, "file_id": record["id"], "user_id": user_id,
+                  "file": {"id": record["id"]}, "event_ts": stored["ts"]}
+        deliveries = [self.deliver_event(share), self.deliver_event(shared)]
+        return {"file": file, "message": message, "deliveries": deliveries}
+
+    def click(self, user_id: str, message_ts: str, action_id: str, value: str | None = None,
+              channel: str | None = None, *, tamper: Tamper = None) -> Delivery:
+        """``user_id`` clicks the button ``action_id`` on a message (channel or ephemeral) and the
+        ``block_actions`` payload is delivered. ``value`` overrides the button's value."""
+        return self._act_on_message(user_id, message_ts, action_id, value, channel, tamper)
+
+    def select(self, user_id: str, message_ts: str, action_id: str, selected: Any, channel: str | None = None,
+               *, tamper: Tamper = None) -> Delivery:
+        """``user_id`` picks ``selected`` (an option value, or a user id for users_select) in a select menu."""
+        return self._act_on_message(user_id, message_ts, action_id, selected, channel, tamper)
+
+    def click_view(self, user_id: str, view_id: str, action_id: str, value: Any = None) -> Delivery:
+        """``user_id`` clicks (or selects ``value`` in) an element of an open modal or their App Home view."""
+        found = self.state.find_view(view_id)
+        if found is None or found[0] != user_id:
+            raise LocalWorkspaceError(f"{user_id} has no open view {view_id}.", "Call open_views() or home_view() first.")
+        view = copy.deepcopy(found[1])
+        block_id, element = self._element(view.get("blocks", []), action_id)
+        payload = payloads.block_actions(user_id, [payloads.action(block_id, element, value)],
+                                         trigger_id=self.state.issue_trigger(user_id), view=view)
+        return self.sender.send_form("interaction", payloads.interaction_form(payload))
+
+    def submit_view(self, user_id: str, view_id: str, values: dict[str, Any], *, tamper: Tamper = None) -> dict[str, Any]:
+        """``user_id`` fills in the modal ``view_id`` and presses its submit button.
+
+        ``values`` maps an input's action_id (or "block_id.action_id") to a plain value: text for a
+        plain_text_input, an option value for static_select, a user id for users_select; or to the
+        full Slack state dict. The ack's ``response_action`` is applied (errors/update/push/clear;
+        none closes the modal). Returns {"delivery", "response_action", "errors", "view"}.
+        """
+        with self.state.lock:
+            stack = self.state.view_stack(user_id)
+            view = next((v for v in stack if v["id"] == view_id), None)
+            if view is None:
+                raise LocalWorkspaceError(f"{user_id} has no open modal {view_id}.", "Call open_views(user_id) to see it.")
+            view["state"] = {"values": payloads.view_state_values(view, values)}
+            sent = copy.deepcopy(view)
+        payload = payloads.view_submission(user_id, sent, trigger_id=self.state.issue_trigger(user_id))
+        delivery = self.sender.send_form("interaction", payloads.interaction_form(payload), tamper=tamper)
+        ack = delivery.ack_json() or {}
+        action = ack.get("response_action") if delivery.acked else None
+        errors = ack.get("errors") if action == "errors" else None
+        self._apply_response_action(user_id, view_id, delivery, ack)
+        return {"delivery": delivery, "response_action": action, "errors": errors,
+                "view": next((v for v in self.open_views(user_id) if v["id"] == view_id), None)}
+
+    def close_view(self, user_id: str, view_id: str) -> Delivery | None:
+        """``user_id`` closes the modal ``view_id`` (and any pushed above it). Delivers ``view_closed``
+        when the view asked for it (``notify_on_close``); returns that delivery or None."""
+        with self.state.lock:
+            stack = self.state.view_stack(user_id)
+            index = next((i for i, v in enumerate(stack) if v["id"] == view_id), None)
+            if index is None:
+                raise LocalWorkspaceError(f"{user_id} has no open modal {view_id}.", "Call open_views(user_id) to see it.")
+            view = copy.deepcopy(stack[index])
+            cleared = index == 0 and len(stack) > 1
+            del stack[index:]
+            self.state.touch()
+        if not view.get("notify_on_close"):
+            return None
+        payload = payloads.view_closed(user_id, view, is_cleared=cleared)
+        return self.sender.send_form("interaction", payloads.interaction_form(payload))
+
+    def slash(self, user_id: str, text: str, *, command: str = "/papercast", channel: str = CHANNEL_ID,
+              tamper: Tamper = None) -> Delivery:
+        """``user_id`` types ``/papercast <text>`` in ``channel``. A non-empty ack body is shown to them
+        as an ephemeral message (or in the channel for ``response_type: in_channel``)."""
+        self._human(user_id)
+        target = ResponseUrl(user_id, channel)
+        response_url = f"{self.url}response/{self.state.issue_response_url(target)}"
+        body = payloads.slash_command_form(user_id, command, text, channel_id=channel,
+                                           trigger_id=self.state.issue_trigger(user_id), response_url=response_url)
+        delivery = self.sender.send_form("command", body, tamper=tamper)
+        if delivery.acked and delivery.last:
+            responses.apply_command_ack(self.state, target, delivery.last.body, delivery.last.content_type)
+        return delivery
+
+    def open_home(self, user_id: str) -> Delivery:
+        """``user_id`` opens the bot's App Home tab: delivers ``app_home_opened``."""
+        self._human(user_id)
+        event: dict[str, Any] = {"type": "app_home_opened", "user": user_id, "channel": dm_channel_id(user_id),
+                                 "tab": "home", "event_ts": self.state.next_ts()}
+        home = self.home_view(user_id)
+        if home:
+            event["view"] = home
+        return self.deliver_event(event)
+
+    def deliver_event(self, event: dict[str, Any], *, event_id: str | None = None, retry_num: int = 0,
+                      retry_reason: str = "http_timeout", retries: bool = True, tamper: Tamper = None) -> Delivery:
+        """Deliver one event in an ``event_callback`` envelope (signed; retried like Slack).
+
+        Pass the ``event_id`` of an earlier delivery and ``retry_num=1`` to re-send the same event
+        as Slack's retry does, to check that the bot acts on it exactly once.
+        """
+        if event_id:
+            earlier = next((d for d in self.sender.deliveries("event") if d.event_id == event_id), None)
+            if earlier is not None and retry_num:
+                import json
+
+                envelope = json.loads(earlier.body)
+                return self.sender.send_event(envelope, retry_num=retry_num, retry_reason=retry_reason,
+                                              retries=retries, tamper=tamper)
+        envelope = payloads.event_envelope(event, event_id=event_id)
+        return self.sender.send_event(envelope, retry_num=retry_num, retry_reason=retry_reason, retries=retries,
+                                      tamper=tamper)
+
+    # --- looking ----------------------------------------------------------------------
+
+    def messages(self, channel: str | None = None, thread_ts: str | None = None) -> list[dict[str, Any]]:
+        """Top-level messages of ``channel`` (default #papercast), or one thread parent-first; oldest first."""
+        with self.state.lock:
+            return [message_object(self.state, m) for m in self.state.history(channel or CHANNEL_ID, thread_ts)]
+
+    def ephemerals(self, user_id: str) -> list[dict[str, Any]]:
+        """Ephemeral messages shown only to ``user_id``, oldest first."""
+        with self.state.lock:
+            return copy.deepcopy(self.state.mem.ephemerals.get(user_id, []))
+
+    def open_views(self, user_id: str) -> list[dict[str, Any]]:
+        """The modal stack ``user_id`` sees, root first (empty when no modal is open)."""
+        with self.state.lock:
+            return copy.deepcopy(self.state.view_stack(user_id))
+
+    def view_errors(self, view_id: str) -> dict[str, str]:
+        """Field errors the bot answered with ``response_action: errors`` for a view, by block_id."""
+        with self.state.lock:
+            return dict(self.state.mem.view_errors.get(view_id, {}))
+
+    def home_view(self, user_id: str) -> dict[str, Any] | None:
+        """The App Home view published for ``user_id``, or None."""
+        with self.state.lock:
+            return copy.deepcopy(self.state.home.get(user_id))
+
+    def file_bytes(self, file_id: str) -> bytes:
+        """The stored bytes of a file."""
+        return self.state.file_path(file_id).read_bytes()
+
+    def calls(self, method: str | None = None) -> list[ApiCall]:
+        """Web API calls the bot made (all, or of one method), oldest first."""
+        return self.api.calls(method)
+
+    def deliveries(self, kind: str | None = None) -> list[Delivery]:
+        """Requests delivered to the bot ("event", "interaction", "command"), with attempts and ack latency."""
+        return self.sender.deliveries(kind)
+
+    def fail_next(self, method: str, times: int = 1, how: Failure = "429", retry_after: int = 1) -> None:
+        """Make the next ``times`` calls of Web API ``method`` fail: "429" (HTTP 429 with
+        ``Retry-After: retry_after``), "500", or any error code answered as ``{"ok": false, "error": how}``."""
+        self.api.fail_next(method, times, how, retry_after)
+
+    def wait_for(self, predicate: Callable[[], Any], timeout: float = 10.0) -> Any:
+        """Block until ``predicate()`` is truthy, re-checking on every change in the workspace;
+        returns its value, or None after ``timeout`` seconds."""
+        return self.state.wait_for(predicate, timeout)
+
+    def wait_for_message(self, where: Callable[[dict[str, Any]], bool] = lambda m: True, *, channel: str | None = None,
+                         thread_ts: str | None = None, timeout: float = 10.0) -> dict[str, Any] | None:
+        """The first message (of a channel, or of a thread) matching ``where``, waiting up to ``timeout``."""
+        return self.wait_for(lambda: next((m for m in self.messages(channel, thread_ts) if where(m)), None), timeout)
+
+    # --- helpers --------------------------------------------------------------------------
+
+    def _human(self, user_id: str) -> None:
+        if user_id not in HUMANS:
+            raise LocalWorkspaceError(f"{user_id} is not a person in the local workspace.", f"Use one of {HUMANS}.")
+
+    def _thread_root(self, channel: str, thread_ts: str) -> str:
+        parent = self.state.find_message(channel, thread_ts)
+        if parent is None:
+            raise LocalWorkspaceError(f"There is no message {thread_ts} in {channel}.", "Use the ts of a message in that channel.")
+        return parent.get("thread_ts") or parent["ts"]
+
+    @staticmethod
+    def _element(blocks: list[dict[str, Any]], action_id: str) -> tuple[str, dict[str, Any]]:
+        found = payloads.find_element(blocks, action_id)
+        if found is None:
+            ids = [e.get("action_id") for b in blocks for e in b.get("elements", []) + [b.get("accessory") or {}] if isinstance(e, dict)]
+            raise LocalWorkspaceError(f"No element with action_id {action_id!r} there.", f"Known action ids: {ids}.")
+        return found
+
+    def _find_message(self, user_id: str, ts: str, channel: str | None) -> tuple[str, dict[str, Any], bool]:
+        with self.state.lock:
+            ephemeral = self.state.find_ephemeral(user_id, ts)
+            if ephemeral is not None:
+                return ephemeral.get("channel") or CHANNEL_ID, copy.deepcopy(ephemeral), True
+            if channel:
+                message = self.state.find_message(channel, ts)
+                found = (channel, message) if message else None
+            else:
+                found = self.state.find_any_message(ts)
+            if found is None:
+                raise LocalWorkspaceError(f"There is no message {ts}.", "Use the ts of a message from messages().")
+            return found[0], message_object(self.state, found[1]), False
+
+    def _act_on_message(self, user_id: str, ts: str, action_id: str, value: Any, channel: str | None,
+                        tamper: Tamper) -> Delivery:
+        self._human(user_id)
+        channel_id, message, is_ephemeral = self._find_message(user_id, ts, channel)
+        block_id, element = self._element(message.get("blocks", []), action_id)
+        target = ResponseUrl(user_id, channel_id, message_ts=ts, is_ephemeral=is_ephemeral,
+                             thread_ts=message.get("thread_ts"))
+        response_url = f"{self.url}response/{self.state.issue_response_url(target)}"
+        payload = payloads.block_actions(user_id, [payloads.action(block_id, element, value)],
+                                         trigger_id=self.state.issue_trigger(user_id), message=message,
+                                         channel_id=channel_id, response_url=response_url, is_ephemeral=is_ephemeral)
+        return self.sender.send_form("interaction", payloads.interaction_form(payload), tamper=tamper)
+
+    def _apply_response_action(self, user_id: str, view_id: str, delivery: Delivery, ack: dict[str, Any]) -> None:
+        if not delivery.acked:
+            return  # Slack keeps the modal open and shows a connection error
+        action = ack.get("response_action")
+        with self.state.lock:
+            stack = self.state.view_stack(user_id)
+            index = next((i for i, v in enumerate(stack) if v["id"] == view_id), None)
+            if index is None:
+                return
+            try:
+                if action == "errors":
+                    self.state.mem.view_errors[view_id] = dict(ack.get("errors") or {})
+                elif action == "update":
+                    replace_view_content(self.state, stack[index], _checked_view(Params(view=ack.get("view")), "modal"))
+                    self.state.mem.view_errors.pop(view_id, None)
+                elif action == "push":
+                    spec = _checked_view(Params(view=ack.get("view")), "modal")
+                    stack.append(new_view(self.state, spec, root_view_id=stack[0]["id"], previous_view_id=view_id))
+                elif action == "clear":
+                    stack.clear()
+                else:
+                    del stack[index:]
+            except ApiError:
+                self.state.mem.view_errors[view_id] = {"": "The app answered with a view Slack would reject."}
+            self.state.touch()

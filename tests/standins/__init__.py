@@ -1,0 +1,1 @@
+"""Loopback stand-ins of external services, spoken to through their official clients."""

@@ -1,0 +1,44 @@
+"""ID3 tags and chapters (CHAP frames under one CTOC) for the episode MP3, via mutagen."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from mutagen.id3 import CHAP, COMM, CTOC, ID3, TALB, TCON, TDRC, TIT2, TLAN, TLEN, TPE1, CTOCFlags
+
+from workflows.script.model import Script
+from workflows.settings import Show
+
+_LANGUAGES = {"en": "eng", "de": "deu", "fr": "fra", "es": "spa", "it": "ita", "nl": "nld", "pt": "por", "ja": "jpn"}
+
+
+def write_tags(mp3: Path, script: Script, show: Show, *, chapter_starts: list[float], duration_seconds: float, released: date) -> None:
+    """Replace the MP3's ID3 tag with the episode's metadata and chapter marks (ID3v2.3, the most widely read)."""
+    total_ms = int(round(duration_seconds * 1000))
+    tags = ID3()
+    tags.add(TIT2(encoding=3, text=[script.title]))
+    tags.add(TALB(encoding=3, text=[show.name]))
+    tags.add(TPE1(encoding=3, text=[" & ".join(h.name for h in show.hosts)]))
+    tags.add(TDRC(encoding=3, text=[released.isoformat()]))
+    tags.add(TCON(encoding=3, text=["Podcast"]))
+    tags.add(TLEN(encoding=3, text=[str(total_ms)]))
+    tags.add(TLAN(encoding=3, text=[_LANGUAGES.get(show.language.split("-")[0].lower(), "und")]))
+    tags.add(COMM(encoding=3, lang="eng", desc="", text=[script.summary or show.description]))
+    ids = [f"chp{i}" for i in range(len(script.chapters))]
+    if ids:
+        tags.add(CTOC(
+            element_id="toc",
+            flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED,
+            child_element_ids=ids,
+            sub_frames=[TIT2(encoding=3, text=["Chapters"])],
+        ))
+    starts_ms = [int(round(s * 1000)) for s in chapter_starts]
+    for i, (chapter, start) in enumerate(zip(script.chapters, starts_ms, strict=True)):
+        end = starts_ms[i + 1] if i + 1 < len(starts_ms) else total_ms
+        tags.add(CHAP(
+            element_id=ids[i], start_time=start, end_time=end,
+            start_offset=0xFFFFFFFF, end_offset=0xFFFFFFFF,
+            sub_frames=[TIT2(encoding=3, text=[chapter.title])],
+        ))
+    tags.save(str(mp3), v2_version=3)

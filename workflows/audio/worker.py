@@ -1,0 +1,139 @@
+"""Rendering in a separate process, so a crash there (an exception, running out of
+memory, being killed) becomes an :class:`AudioError` for the caller instead of
+taking the caller down.
+
+The worker is started with 'spawn' (a fresh interpreter: no inherited threads or
+locks), imports every module that registered a speech backend here, renders, and
+sends progress and the result back through a queue that the caller polls.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import queue as queue_module
+import signal
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from workflows.artifacts import ArtifactStore
+from workflows.audio import speech
+from workflows.errors import AudioError, PapercastError
+from workflows.script.model import Script
+from workflows.settings import Environment, Show
+
+_POLL_SECONDS = 0.2
+_DRAIN_SECONDS = 2.0
+
+
+class AudioWorkerFailed(AudioError):
+    """The audio worker process raised an unexpected error or died."""
+
+    kind = "audio_worker"
+    retryable = True
+
+
+def run_in_worker(
+    script: Script,
+    show: Show,
+    env: Environment,
+    *,
+    out_dir: Path,
+    cache_dir: Path,
+    progress=None,
+    store: ArtifactStore | None = None,
+    released: date | None = None,
+):
+    """Run ``render_episode`` in a spawned process; see :func:`workflows.audio.render.render_in_worker`."""
+    from workflows.audio.render import RenderResult
+
+    context = multiprocessing.get_context("spawn")
+    messages = context.Queue()
+    job = {
+        "plugins": speech.plugin_modules(),
+        "script": script,
+        "show": show,
+        "env": env,
+        "out_dir": Path(out_dir),
+        "cache_dir": Path(cache_dir),
+        "store": store,
+        "released": released,
+    }
+    process = context.Process(target=_work, args=(job, messages), name="papercast-audio", daemon=True)
+    process.start()
+    try:
+        while True:
+            message = _next(messages, process)
+            if message[0] == "progress":
+                if progress:
+                    progress(message[1], message[2])
+            elif message[0] == "result":
+                return RenderResult.model_validate_json(message[1])
+            elif message[0] == "error":
+                raise _rebuild(*message[1:])
+            else:  # "crash"
+                raise AudioWorkerFailed(
+                    f"The audio worker failed unexpectedly: {message[1]}",
+                    "This is a bug in papercast or in a speech backend; render again, and report it if it repeats.",
+                )
+    finally:
+        process.join(timeout=5)
+        if process.is_alive():
+            process.kill()
+            process.join()
+        messages.close()
+
+
+def _next(messages, process) -> tuple[Any, ...]:
+    """The worker's next message; raises :class:`AudioWorkerFailed` if it died without sending one."""
+    while True:
+        try:
+            return messages.get(timeout=_POLL_SECONDS)
+        except queue_module.Empty:
+            if process.is_alive():
+                continue
+        try:  # the worker has exited: anything it sent is already in the pipe
+            return messages.get(timeout=_DRAIN_SECONDS)
+        except queue_module.Empty:
+            raise AudioWorkerFailed(
+                f"The audio worker process stopped without finishing the render ({_describe_exit(process.exitcode)}).",
+                "This is most often the machine running out of memory, or the process being killed; "
+                "check free memory and render again.",
+            ) from None
+
+
+def _describe_exit(code: int | None) -> str:
+    if code is None:
+        return "no exit code"
+    if code < 0:
+        try:
+            return f"killed by {signal.Signals(-code).name}"
+        except ValueError:
+            return f"killed by signal {-code}"
+    return f"exit code {code}"
+
+
+def _rebuild(cls: type, state: dict[str, Any], message: str) -> PapercastError:
+    """The worker's typed error, as the same class here (message, hint and any other fields)."""
+    error = cls.__new__(cls)
+    Exception.__init__(error, message)
+    error.__dict__.update(state)
+    return error
+
+
+def _work(job: dict[str, Any], messages) -> None:
+    """The worker process: render and report; never let an exception escape unreported."""
+    try:
+        speech.import_plugins(job["plugins"])
+        from workflows.audio.render import render_episode
+
+        result = render_episode(
+            job["script"], job["show"], job["env"],
+            out_dir=job["out_dir"], cache_dir=job["cache_dir"], store=job["store"], released=job["released"],
+            progress=lambda done, total: messages.put(("progress", done, total)),
+        )
+        messages.put(("result", result.model_dump_json()))
+    except PapercastError as e:
+        messages.put(("error", type(e), dict(vars(e)), e.message))
+    except BaseException as e:  # noqa: BLE001 - reported to the caller, who raises AudioWorkerFailed
+        messages.put(("crash", f"{type(e).__name__}: {e}"))

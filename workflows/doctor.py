@@ -1,0 +1,99 @@
+"""`papercast doctor`: each setting checked against reality, with the fix when it is wrong."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import text
+
+from workflows.settings import Settings
+from workflows.store.db import make_engine, migrate
+
+
+@dataclass
+class Check:
+    name: str
+    ok: bool
+    detail: str
+    fix: str = ""
+
+
+def _guard(name: str, fn: Callable[[], Check]) -> Check:
+    try:
+        return fn()
+    except Exception as e:  # noqa: BLE001 - doctor reports every failure instead of stopping at the first
+        return Check(name, False, f"{type(e).__name__}: {getattr(e, 'message', None) or e}",
+                     getattr(e, "hint", "") or "See the detail above.")
+
+
+def show_check(s: Settings) -> Check:
+    detail = f"{s.show.name!r} from {s.show_source}; hosts {', '.join(h.name for h in s.show.hosts)}"
+    if s.is_demo_show:
+        return Check("show", True, detail, "Copy papercast.example.toml to papercast.toml to configure your show.")
+    return Check("show", True, detail)
+
+
+def data_dir_check(s: Settings) -> Check:
+    s.data_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=s.data_dir):
+        pass
+    return Check("data directory", True, f"{s.data_dir} is writable")
+
+
+def database_check(s: Settings) -> Check:
+    engine = make_engine(s.database_url)
+    try:
+        applied = migrate(engine)
+        with engine.connect() as conn:
+            count = conn.execute(text("SELECT COUNT(*) FROM episodes")).scalar_one()
+    finally:
+        engine.dispose()
+    where = "PostgreSQL (DATABASE_URL)" if s.env.database_url else f"SQLite at {s.database_url[len('sqlite:///'):]}"
+    return Check("database", True, f"{where}: {count} episodes" + (f", applied migrations {applied}" if applied else ""))
+
+
+def writer_check(s: Settings) -> Check:
+    backend = s.show.writer.backend
+    if backend == "auto":
+        backend = "claude" if s.env.anthropic_api_key else "offline"
+    if backend == "claude":
+        return Check("script writer", True, f"Claude ({s.show.writer.model}); the key is set (not shown)")
+    return Check("script writer", True, "offline writer (drafts are labelled as offline drafts)",
+                 "Set ANTHROPIC_API_KEY to write scripts with Claude.")
+
+
+def speech_check(s: Settings) -> Check:
+    backends = sorted({h.speech for h in s.show.hosts})
+    if "offline" in backends and importlib.util.find_spec("hibari") is None:
+        return Check("speech", False, "the offline voices (hibari-tts) are not installed", "Run `make run` or pip install -e .")
+    if "hosted" in backends and s.env.hosted_tts_api_key is None:
+        return Check("speech", False, "a host uses the hosted TTS but HOSTED_TTS_API_KEY is not set",
+                     "Export HOSTED_TTS_API_KEY, or set that host's speech to \"offline\".")
+    ffmpeg = shutil.which("ffmpeg")
+    if ffmpeg is None:
+        import imageio_ffmpeg
+
+        ffmpeg = imageio_ffmpeg.get_ffmpeg_exe()
+    return Check("speech", True, f"backends {', '.join(backends)}; ffmpeg at {ffmpeg}")
+
+
+def workflow_checks(s: Settings) -> list[Check]:
+    checks = [_guard(fn.__name__.replace("_check", ""), lambda fn=fn: fn(s))
+              for fn in (show_check, data_dir_check, database_check, writer_check, speech_check)]
+    try:
+        from workflows.ship.doctor import website_checks
+    except ImportError:
+        return checks
+    return checks + website_checks(s)
+
+
+def secrets_in_env() -> list[str]:
+    """Names (never values) of the secrets that are set, for the report."""
+    names = ["SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET", "ANTHROPIC_API_KEY", "HOSTED_TTS_API_KEY",
+             "WEBSITE_GIT_TOKEN", "DATABASE_URL"]
+    return [n for n in names if os.environ.get(n)]

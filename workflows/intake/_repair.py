@@ -1,0 +1,109 @@
+"""Repair what PDF text extraction breaks: ligatures, hyphenation, running headers."""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections import Counter
+from statistics import median
+
+from workflows.intake._pages import Line, PageText
+
+#: Share of the page height, at the top and at the bottom, where headers and footers live.
+_BAND = 0.12
+_PAGE_NUMBER = re.compile(r"^(?:page\s*)?#+(?:\s*(?:/|of)\s*#+)?$|^[-–—]\s*#+\s*[-–—]$|^[ivxlc]{1,6}$")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u00ad\u200b\ufeff]")
+#: pdfium marks a hyphen at the end of a line with U+FFFE (or U+0002) and joins the lines.
+_SOFT_BREAK_WORD = re.compile(r"(?<=\w)[\ufffe\x02](?=[a-z])")
+_SOFT_BREAK_OTHER = re.compile(r"[\ufffe\x02]")
+_SPACES = re.compile(r"[ \t\u00a0]+")
+
+
+def clean_line(text: str) -> str:
+    """One line of PDF text made plain: ligatures split (NFKC), soft breaks resolved."""
+    text = _SOFT_BREAK_WORD.sub("", text)
+    text = _SOFT_BREAK_OTHER.sub("-", text)
+    text = unicodedata.normalize("NFKC", text)
+    text = _CONTROL.sub("", text)
+    return _SPACES.sub(" ", text).strip()
+
+
+def join_lines(lines: list[Line]) -> str:
+    """Lines into text: a hyphen at a line end joins the word; short last lines end paragraphs."""
+    widths = _column_widths(lines)
+    out: list[str] = []
+    prev: Line | None = None
+    for line in lines:
+        text = line.text
+        if not text:
+            continue
+        if not out:
+            out.append(text)
+        elif _ends_paragraph(prev, widths):
+            out.append("\n\n" + text)
+        elif out[-1].endswith("-") and len(out[-1]) > 1 and out[-1][-2].isalpha() and text[0].islower():
+            out[-1] = out[-1][:-1]
+            out.append(text)
+        else:
+            out.append(" " + text)
+        prev = line
+    return "".join(out).strip()
+
+
+def _column_key(line: Line) -> tuple[int, int]:
+    return (line.page, int(line.x0 // 150))
+
+
+def _column_widths(lines: list[Line]) -> dict[tuple[int, int], float]:
+    groups: dict[tuple[int, int], list[float]] = {}
+    for line in lines:
+        groups.setdefault(_column_key(line), []).append(line.x1 - line.x0)
+    return {k: max(v) for k, v in groups.items()}
+
+
+def _ends_paragraph(prev: Line | None, widths: dict[tuple[int, int], float]) -> bool:
+    if prev is None or not prev.text.endswith((".", "!", "?", ":")):
+        return False
+    full = widths.get(_column_key(prev), 0)
+    return full > 0 and (prev.x1 - prev.x0) < 0.85 * full
+
+
+def strip_running_lines(pages: list[PageText]) -> int:
+    """Remove running headers, footers and page numbers in place; return how many lines went.
+
+    A line is running if it sits in the top or bottom band of its page and the same
+    text (digits ignored) shows up there on many pages; a lone page number in the
+    band goes as soon as the document has two pages.
+    """
+    n = len(pages)
+    if n < 2:
+        return 0
+    seen: Counter[str] = Counter()
+    for page in pages:
+        seen.update({_key(line) for line in page.lines if _in_band(line, page)})
+    needed = max(2, math.ceil(0.3 * n))
+    removed = 0
+    for page in pages:
+        kept = []
+        for line in page.lines:
+            key = _key(line) if _in_band(line, page) else None
+            if key is not None and (_PAGE_NUMBER.match(key) or (n >= 3 and seen[key] >= needed)):
+                removed += 1
+            else:
+                kept.append(line)
+        page.lines = kept
+    return removed
+
+
+def _in_band(line: Line, page: PageText) -> bool:
+    return line.top >= page.height * (1 - _BAND) or line.top <= page.height * _BAND
+
+
+def _key(line: Line) -> str:
+    return re.sub(r"\d+", "#", " ".join(line.text.lower().split()))
+
+
+def body_font_size(lines: list[Line]) -> float:
+    sizes = [round(line.size, 1) for line in lines if line.size > 0]
+    return median(sizes) if sizes else 0.0

@@ -1,0 +1,121 @@
+"""Turn a PDF into a :class:`~workflows.intake.paper.Paper`, or refuse it with a reason.
+
+Order of checks: the bytes (empty, HTML, not a PDF, too large, cut off), then
+opening (damaged, password), then the page count, then the text (none at all:
+scanned; too little: not a paper). Long papers are not refused but condensed, and
+``Paper.warnings`` says exactly which pages were kept.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from workflows.intake._pages import PageText, document_metadata, open_pdf, read_page
+from workflows.intake._repair import clean_line, strip_running_lines
+from workflows.intake._structure import split_paper
+from workflows.intake.download import check_download
+from workflows.intake.errors import DamagedPdf, FileTooLarge, NoExtractableText, TooLittleText, TooManyPages
+from workflows.intake.paper import Paper, Section
+from workflows.settings import Intake
+
+#: Below this many characters on all pages together, the PDF has no usable text.
+_MIN_CHARS = 100
+#: The PDF spec puts %%EOF within the last KiB; without it the file was cut off.
+_EOF_WINDOW = 1024
+
+
+def extract_paper(pdf: Path, intake: Intake) -> Paper:
+    """Read ``pdf`` within the limits of ``intake``; raise an IntakeError subclass if it cannot be used."""
+    pdf = Path(pdf)
+    data_size = pdf.stat().st_size
+    max_bytes = int(intake.max_megabytes * 1_048_576)
+    if data_size > max_bytes:
+        raise FileTooLarge(max_bytes, data_size)
+    check_download(pdf)
+    _check_complete(pdf, data_size)
+
+    doc = open_pdf(pdf)
+    try:
+        page_count = len(doc)
+        if page_count > intake.max_pages:
+            raise TooManyPages(page_count, intake.max_pages)
+        pages_kept = min(page_count, intake.long_paper_pages)
+        pages = [read_page(doc, i, styles=i == 0) for i in range(pages_kept)]
+        metadata = document_metadata(doc)
+    finally:
+        doc.close()
+
+    if sum(p.char_count for p in pages) < _MIN_CHARS:
+        raise NoExtractableText(page_count)
+    warnings = _blank_page_warning(pages)
+    for page in pages:
+        for line in page.lines:
+            line.text = clean_line(line.text)
+        page.lines = [line for line in page.lines if line.text]
+    strip_running_lines(pages)
+
+    parts = split_paper([line for page in pages for line in page.lines], metadata)
+    if not parts.title:
+        parts.title = pdf.stem.replace("_", " ").replace("-", " ")
+        warnings.append(f"No title was found in the PDF, so the file name \"{pdf.name}\" is used as the title.")
+    warnings += parts.notes
+    if page_count > pages_kept:
+        warnings.append(_long_paper_warning(page_count, pages_kept, parts.references_page))
+    if parts.appendix_dropped:
+        warnings.append("The appendix after the references was left out of the episode.")
+
+    body_text = "\n\n".join(_section_text(s) for s in parts.sections).strip()
+    words = len(body_text.split())
+    if words < intake.min_words:
+        raise TooLittleText(words, intake.min_words)
+    return Paper(
+        title=parts.title,
+        authors=parts.authors,
+        abstract=parts.abstract,
+        sections=parts.sections,
+        body_text=body_text,
+        references=parts.references,
+        page_count=page_count,
+        pages_kept=pages_kept,
+        sha256=_sha256(pdf),
+        warnings=warnings,
+    )
+
+
+def _check_complete(pdf: Path, size: int) -> None:
+    with pdf.open("rb") as f:
+        f.seek(max(0, size - _EOF_WINDOW))
+        tail = f.read()
+    if b"%%EOF" not in tail:
+        raise DamagedPdf("it ends without the %%EOF marker, so it was cut off (for example by an interrupted download)")
+
+
+def _section_text(section: Section) -> str:
+    return f"{section.heading}\n{section.text}" if section.heading else section.text
+
+
+def _blank_page_warning(pages: list[PageText]) -> list[str]:
+    blank = [p.index + 1 for p in pages if p.char_count == 0]
+    if not blank:
+        return []
+    shown = ", ".join(map(str, blank[:10])) + (", ..." if len(blank) > 10 else "")
+    return [f"{len(blank)} page(s) have no readable text (scanned or only figures) and were skipped: page {shown}."]
+
+
+def _long_paper_warning(page_count: int, kept: int, references_page: int | None) -> str:
+    text = (
+        f"This paper has {page_count} pages, more than the {kept} papercast reads for one episode: "
+        f"the episode is based on pages 1-{kept}; pages {kept + 1}-{page_count} were left out."
+    )
+    if references_page is not None:
+        text += f" The body ends where the references start, on page {references_page + 1}."
+    return text
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()

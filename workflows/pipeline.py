@@ -1,0 +1,144 @@
+"""The automatic steps, wired to the stages: extract, draft, submit, render, publish.
+
+Each step is small: it gathers its inputs from the store, calls its stage, and
+returns the transition to commit. The step runner (``workflows/runner.py``)
+decides when they run; the state table (``workflows/states.py``) decides which.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+
+from workflows.intake.paper import Paper
+from workflows.runner import StepContext, StepResult, StepRunner
+from workflows.script.model import Finding, Script
+from workflows.services import Services
+
+log = logging.getLogger(__name__)
+
+
+def extract_step(ctx: StepContext) -> StepResult:
+    from workflows.intake.download import download_slack_file
+    from workflows.intake.extract import extract_paper
+
+    svc: Services = ctx.services
+    ep = ctx.episode
+    source = ep.facts.get("source") or {}
+    local = svc.data_dir / "incoming" / f"{ep.id}.pdf"
+    if not local.exists():
+        local.parent.mkdir(parents=True, exist_ok=True)
+        download_slack_file(source.get("url_private_download", ""), svc.file_token, local,
+                            allowed_hosts=svc.file_hosts, max_bytes=int(svc.show.intake.max_megabytes * 1024 * 1024))
+    pdf = svc.artifacts.put_file(local, kind="pdf", media_type="application/pdf",
+                                 filename=source.get("name") or "paper.pdf")
+    original = svc.store.find_by_pdf(pdf.sha256, excluding=ep.id)
+    if original is not None:
+        ctx.once("duplicate-notice", lambda: svc.people.say(
+            ep.id, f"This PDF is already episode *{original.title or original.id}* ({original.state.value}); "
+                   f"follow it there. Nothing new was started."))
+        return StepResult("mark_duplicate", reason=f"same PDF as {original.id}",
+                          updates={"pdf_sha256": pdf.sha256, "duplicate_of": original.id, "title": original.title})
+    paper = extract_paper(pdf.path, svc.show.intake)
+    for warning in paper.warnings:
+        ctx.once(f"warning:{warning}", lambda w=warning: svc.people.say(ep.id, f":information_source: {w}"))
+    return StepResult("extract", reason=f"{paper.page_count} pages, {paper.word_count} words",
+                      updates={"title": paper.title, "pdf_sha256": pdf.sha256},
+                      paper=paper.model_dump(mode="json"), artifacts=[pdf])
+
+
+def writer_for(svc: Services):
+    from workflows.script.writers import choose_writer
+
+    return svc.overrides.get("writer") or choose_writer(svc.settings)
+
+
+def check_version(svc: Services, episode_id: str, script: Script) -> list[Finding]:
+    from workflows.script.checks import check_script
+
+    paper = Paper.model_validate(svc.store.paper(episode_id))
+    episode = svc.store.get(episode_id)
+    return check_script(script, paper, svc.show, episode.target_minutes or svc.show.writer.target_minutes)
+
+
+def draft_step(ctx: StepContext) -> StepResult:
+    svc: Services = ctx.services
+    ep = ctx.episode
+    paper = Paper.model_validate(svc.store.paper(ep.id))
+    previous = notes = None
+    if ep.state.value == "changes_requested":
+        latest = svc.store.latest_script(ep.id)
+        previous = Script.model_validate(latest.script) if latest else None
+        notes = ep.facts.get("review_notes")
+    writer = writer_for(svc)
+    minutes = ep.target_minutes or svc.show.writer.target_minutes
+    result = writer.write(paper, svc.show, target_minutes=minutes, previous=previous, notes=notes)
+    findings = check_version(svc, ep.id, result.script)
+    return StepResult(
+        "draft", reason=f"{writer.id} wrote {result.script.word_count} words",
+        script={"author": "papercast", "writer": result.script.writer or writer.id,
+                "script": result.script.model_dump(mode="json"),
+                "findings": [f.model_dump(mode="json") for f in findings],
+                "usage": result.usage.model_dump(mode="json"), "notes": notes or ""},
+    )
+
+
+def submit_step(ctx: StepContext) -> StepResult:
+    version = ctx.store.latest_script(ctx.episode.id).version
+    ctx.once(f"review-posted:v{version}", lambda: ctx.people.ask_review(ctx.episode.id, version))
+    return StepResult("submit", reason=f"script version {version} posted for review")
+
+
+def render_step(ctx: StepContext) -> StepResult:
+    from workflows.audio.render import render_in_worker
+
+    svc: Services = ctx.services
+    ep = ctx.episode
+    script = Script.model_validate(svc.store.latest_script(ep.id).script)
+    last = [0.0]
+
+    def progress(done: int, total: int) -> None:
+        now = time.monotonic()
+        if done == total or now - last[0] > 2.0:  # the card is updated every 2 s at most
+            last[0] = now
+            svc.store.update_facts(ep.id, render_progress=[done, total])
+            svc.people.status(ep.id)
+
+    out_dir = svc.data_dir / "render" / ep.id
+    result = render_in_worker(script, svc.show, svc.settings.env, out_dir=out_dir,
+                              cache_dir=svc.data_dir / "speech-cache", progress=progress)
+    stored = []
+    for kind, media_type, name in (("audio", "audio/mpeg", "episode.mp3"), ("transcript", "text/vtt", "transcript.vtt"),
+                                   ("notes", "text/markdown", "notes.md")):
+        produced = getattr(result, kind)
+        stored.append(svc.artifacts.put_file(Path(produced.path), kind=kind, media_type=media_type, filename=name,
+                                             duration_seconds=getattr(produced, "duration_seconds", None)))
+    return StepResult("render", reason=f"{stored[0].duration_seconds or 0:.0f} s of audio at {result.loudness_lufs:.1f} LUFS",
+                      artifacts=stored, facts={"loudness_lufs": result.loudness_lufs, "render_progress": None})
+
+
+def publish_step(ctx: StepContext) -> StepResult:
+    from workflows.ship.publish import publish_step as ship_publish
+
+    svc: Services = ctx.services
+    ctx.once("audio-shared", lambda: svc.people.share_audio(ctx.episode.id))
+    result = ship_publish(ctx)
+    followups = svc.followups
+    if followups is not None and result.then is None:
+        result.then = lambda ep: followups.schedule_after_publish(ep.id)
+    return result
+
+
+def build_steps() -> dict:
+    return {"extract": extract_step, "draft": draft_step, "submit": submit_step,
+            "render": render_step, "publish": publish_step}
+
+
+def start(svc: Services, *, workers: int = 2) -> StepRunner:
+    """Create the runner, attach it to the services, and resume every unfinished episode."""
+    svc.runner = StepRunner(svc.store, build_steps(), svc.people, svc, workers=workers)
+    resumed = svc.runner.resume_all()
+    if resumed:
+        log.info("resuming %d unfinished episodes: %s", len(resumed), ", ".join(resumed))
+    return svc.runner

@@ -1,0 +1,171 @@
+"""The offline writer: a deterministic two-host reading of the paper, no network.
+
+The first host introduces the paper and asks; the second answers with the
+paper's own sentences (see :mod:`workflows.script.sentences`), chosen by score
+within a word budget (``target_minutes × words_per_minute``) and kept in paper
+order. One chapter per main section (references, acknowledgements and appendices
+are skipped; the best-scoring sections are kept when there are more than the
+budget allows). The brand intro opens the script and the brand sign-off closes
+it. Every script says it is an offline draft.
+
+Regeneration keeps the previous lines the notes do not criticise (see
+:mod:`workflows.script.revision`) and adds an answer to the notes.
+"""
+
+from __future__ import annotations
+
+import re
+
+from workflows.intake.paper import Paper
+from workflows.script import revision
+from workflows.script.brand import apply_pronunciations, banned_pattern, brand_text
+from workflows.script.model import Chapter, Line, Script, Usage
+from workflows.script.prompts import word_budget
+from workflows.script.sentences import Sentence, scored_sentences
+from workflows.script.writers import ScriptWriter, WriteResult, register_writer
+from workflows.settings import Show
+
+_SKIPPED = re.compile(r"reference|bibliograph|acknowledg|appendix|supplement|funding|conflicts? of interest|"
+                      r"author contributions|data availability|ethics statement", re.IGNORECASE)
+_QUESTIONS = (
+    "Let's get into {h}. What do the authors say there?",
+    "What about {h}?",
+    "Next up: {h}. What's going on there?",
+    "And {h}: what should listeners know?",
+)
+_FOLLOW_UPS = ("Go on.", "And what follows from that?", "How do they back that up?", "What else stands out?")
+_WORDS_PER_CHAPTER = 120
+NOTICE = "Offline draft: written by papercast's offline writer from the paper's own sentences, without a language model."
+
+
+@register_writer
+class OfflineWriter(ScriptWriter):
+    id = "offline"
+
+    def write(
+        self,
+        paper: Paper,
+        show: Show,
+        *,
+        target_minutes: float,
+        previous: Script | None = None,
+        notes: str | None = None,
+    ) -> WriteResult:
+        pool = _sentence_pool(paper, show)
+        if previous is not None and notes:
+            script = revision.revise(previous, notes, paper, pool, show, _finish)
+        else:
+            script = _draft(paper, show, pool, word_budget(target_minutes, show.writer.words_per_minute))
+        return WriteResult(script=script, usage=Usage())
+
+
+def _sentence_pool(paper: Paper, show: Show) -> list[Sentence]:
+    """Every usable sentence of the abstract (section -1) and the main sections."""
+    banned = [banned_pattern(p) for p in show.brand.banned_phrases]
+    pool = scored_sentences(paper.abstract, -1)
+    for index, section in enumerate(_main_sections(paper)):
+        pool += scored_sentences(section[1], index)
+    return [s for s in pool if not any(b.search(s.text) for b in banned)]
+
+
+def _main_sections(paper: Paper) -> list[tuple[str, str]]:
+    sections = [(_heading(s.heading), s.text) for s in paper.sections if not _SKIPPED.search(s.heading)]
+    return [s for s in sections if s[1].strip()] or [("the paper", paper.body_text)]
+
+
+def _heading(text: str) -> str:
+    return re.sub(r"^\s*(?:[IVX]+\.|\d+(?:\.\d+)*\.?)\s*", "", text).strip() or "this part"
+
+
+def _draft(paper: Paper, show: Show, pool: list[Sentence], budget: int) -> Script:
+    a, b = (h.key for h in show.hosts)
+    names = [h.name for h in show.hosts]
+    lines: list[Line] = []
+    chapters: list[Chapter] = []
+
+    def say(speaker: str, text: str) -> None:
+        lines.append(Line(speaker=speaker, text=apply_pronunciations(text, show.brand.pronunciations)))
+
+    chapters.append(Chapter(title="Introduction", start_line=0))
+    intro = brand_text(show.brand.intro, show)
+    say(a, f"{intro} I'm {names[0]}, and with me is {names[1]}.".strip())
+    by = f" by {_authors(paper.authors)}" if paper.authors else ""
+    say(b, f"Hi {names[0]}. Today's paper is \"{paper.title}\"{by}.")
+    say(a, "So what is it about, in a nutshell?")
+    abstract = [s for s in pool if s.section == -1]
+    say(b, " ".join(s.text for s in _best(abstract, max(40, budget // 6))) or f"It is called \"{paper.title}\".")
+
+    sections = _main_sections(paper)
+    chosen = _chosen_sections(sections, pool, max(1, budget // _WORDS_PER_CHAPTER))
+    per_section = max(25, (budget - _words(lines) - 40) // max(1, len(chosen)))
+    for turn, index in enumerate(chosen):
+        picked = _best([s for s in pool if s.section == index], per_section)
+        if not picked:
+            continue
+        chapters.append(Chapter(title=sections[index][0][:80], start_line=len(lines)))
+        say(a, _QUESTIONS[turn % len(_QUESTIONS)].format(h=sections[index][0]))
+        for pair in range(0, len(picked), 2):
+            if pair:
+                say(a, _FOLLOW_UPS[(turn + pair // 2) % len(_FOLLOW_UPS)])
+            say(b, " ".join(s.text for s in picked[pair:pair + 2]))
+
+    chapters.append(Chapter(title="Wrap-up", start_line=len(lines)))
+    said = {line.text for line in lines}
+    closing = next((s for s in sorted(pool, key=_rank) if s.text not in said and s.score > 0), None)
+    if closing is not None:
+        say(a, "Before we wrap up: what is the one thing to remember?")
+        say(b, closing.text)
+    say(a, f"That was \"{paper.title}\". {brand_text(show.brand.sign_off, show)}".strip())
+    return _finish(paper.title, paper.authors, lines, chapters, show, notes=None)
+
+
+def _finish(title: str, authors: list[str], lines: list[Line], chapters: list[Chapter], show: Show,
+            notes: str | None) -> Script:
+    """The script with its offline-draft labels, summary and show notes."""
+    by = f" by {_authors(authors)}" if authors else ""
+    summary = f"Offline draft (no language model): {show.hosts[0].name} and {show.hosts[1].name} read \"{title}\"{by}, " \
+              "using the paper's abstract and key sentences."
+    if notes:
+        summary += f" Revised after reviewer notes: {notes.strip()}"
+    chapter_list = "\n".join(f"- {c.title}" for c in chapters)
+    show_notes = f"**{NOTICE}** Review it before approving.\n\nPaper: \"{title}\"{by}.\n\nChapters:\n{chapter_list}\n"
+    return Script(
+        title=title, summary=summary, show_notes=show_notes, chapters=chapters, lines=lines,
+        hosts={h.key: h.name for h in show.hosts}, writer="offline", offline_draft=True,
+    )
+
+
+def _chosen_sections(sections: list[tuple[str, str]], pool: list[Sentence], limit: int) -> list[int]:
+    """Indexes of the sections that get a chapter: all of them, or the best ``limit`` in paper order."""
+    indexes = [i for i in range(len(sections)) if any(s.section == i for s in pool)]
+    if len(indexes) <= limit:
+        return indexes
+    strength = {i: max(s.score for s in pool if s.section == i) for i in indexes}
+    return sorted(sorted(indexes, key=lambda i: (-strength[i], i))[:limit])
+
+
+def _best(sentences: list[Sentence], words: int) -> list[Sentence]:
+    """The highest-scoring sentences that fit in ``words`` (at least one), in paper order."""
+    picked, used = [], 0
+    usable = [s for s in sentences if s.score > -1] or sentences[:1]
+    for s in sorted(usable, key=_rank):
+        size = len(s.text.split())
+        if picked and used + size > words:
+            continue
+        picked.append(s)
+        used += size
+    return sorted(picked, key=lambda s: (s.section, s.position))
+
+
+def _rank(s: Sentence) -> tuple[float, int, int]:
+    return (-s.score, s.section, s.position)
+
+
+def _words(lines: list[Line]) -> int:
+    return sum(len(l.text.split()) for l in lines)
+
+
+def _authors(authors: list[str]) -> str:
+    if len(authors) > 2:
+        return f"{authors[0]} and colleagues"
+    return " and ".join(authors)

@@ -1,0 +1,60 @@
+"""The application's parts, built once at start and handed to steps and actions."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from workflows.artifacts import ArtifactStore
+from workflows.people import People
+from workflows.settings import Settings
+from workflows.store.db import make_engine, migrate
+from workflows.store.episodes import EpisodeStore, utcnow
+
+
+@dataclass
+class Services:
+    settings: Settings
+    store: EpisodeStore
+    artifacts: ArtifactStore
+    people: People
+    clock: Callable[[], datetime] = utcnow
+    #: Set by :func:`workflows.pipeline.start`: the step runner that moves episodes on.
+    runner: Any = None
+    #: Set by the shipping stage: the follow-up scheduler.
+    followups: Any = None
+    #: The bot token used to download dropped files, and the hosts they may come from.
+    file_token: str = ""
+    file_hosts: set[str] = field(default_factory=lambda: {"files.slack.com"})
+    #: Backend overrides (tests register fakes here by kind: "writer", "speech", ...).
+    overrides: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def show(self):
+        return self.settings.show
+
+    @property
+    def data_dir(self) -> Path:
+        return self.settings.data_dir
+
+    def kick(self, episode_id: str) -> None:
+        """Let the runner move the episode on (no-op before the runner is started)."""
+        if self.runner is not None:
+            self.runner.kick(episode_id)
+
+
+def build_services(settings: Settings, people: People, *, clock: Callable[[], datetime] = utcnow) -> Services:
+    """Create the data directory, open and migrate the database, and wire the parts."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(settings.database_url)
+    migrate(engine)
+    return Services(
+        settings=settings,
+        store=EpisodeStore(engine, clock=clock),
+        artifacts=ArtifactStore(settings.data_dir / "artifacts"),
+        people=people,
+        clock=clock,
+    )
