@@ -291,7 +291,8 @@ def hyphenated_paper(path: Path) -> Path:
     return Path(path)
 
 
-LIGATURE_TEXT = "The e\ufb03cient \ufb01ne-tuning \ufb02ow o\ufb00ers signi\ufb01cant bene\ufb01ts for \ufb01eld work."
+#: Vera has the fi (U+FB01) and fl (U+FB02) ligature glyphs, not ff/ffi.
+LIGATURE_TEXT = "The \ufb01ne-tuning \ufb02ow gives signi\ufb01cant bene\ufb01ts for \ufb01eld work and \ufb02exible \ufb01les."
 
 
 def ligature_paper(path: Path) -> Path:

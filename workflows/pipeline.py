@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import time
-from pathlib import Path
 
 from workflows.intake.paper import Paper
 from workflows.runner import StepContext, StepResult, StepRunner
@@ -105,17 +104,14 @@ def render_step(ctx: StepContext) -> StepResult:
             svc.store.update_facts(ep.id, render_progress=[done, total])
             svc.people.status(ep.id)
 
-    out_dir = svc.data_dir / "render" / ep.id
-    result = render_in_worker(script, svc.show, svc.settings.env, out_dir=out_dir,
-                              cache_dir=svc.data_dir / "speech-cache", progress=progress)
-    stored = []
-    for kind, media_type, name in (("audio", "audio/mpeg", "episode.mp3"), ("transcript", "text/vtt", "transcript.vtt"),
-                                   ("notes", "text/markdown", "notes.md")):
-        produced = getattr(result, kind)
-        stored.append(svc.artifacts.put_file(Path(produced.path), kind=kind, media_type=media_type, filename=name,
-                                             duration_seconds=getattr(produced, "duration_seconds", None)))
-    return StepResult("render", reason=f"{stored[0].duration_seconds or 0:.0f} s of audio at {result.loudness_lufs:.1f} LUFS",
-                      artifacts=stored, facts={"loudness_lufs": result.loudness_lufs, "render_progress": None})
+    result = render_in_worker(script, svc.show, svc.settings.env, out_dir=svc.data_dir / "render" / ep.id,
+                              cache_dir=svc.data_dir / "speech-cache", progress=progress, store=svc.artifacts)
+    return StepResult(
+        "render", reason=f"{result.duration_seconds:.0f} s of audio at {result.loudness_lufs:.1f} LUFS",
+        artifacts=[result.audio, result.transcript, result.notes],
+        facts={"loudness_lufs": round(result.loudness_lufs, 2), "true_peak_dbtp": round(result.true_peak_dbtp, 2),
+               "render_progress": None},
+    )
 
 
 def publish_step(ctx: StepContext) -> StepResult:

@@ -47,7 +47,7 @@ class Brand(_Section):
 class Writer(_Section):
     #: "auto" uses Claude when ANTHROPIC_API_KEY is set, else the offline writer.
     backend: str = "auto"
-    model: str = "claude-sonnet-4-5"
+    model: str = "claude-sonnet-4-6"
     target_minutes: float = Field(8.0, gt=0, le=120)
     words_per_minute: int = Field(150, gt=60, le=250)
     max_input_tokens: int = Field(150_000, gt=1000)
@@ -101,6 +101,10 @@ class Publish(_Section):
     author_email: str = "papercast@localhost"
     #: Seconds the embedded local website waits before a pushed commit goes live.
     local_deploy_delay: float = Field(2.0, ge=0)
+    #: Loopback port of the embedded local website (0: any free port).
+    local_port: int = Field(0, ge=0, le=65535)
+    #: Pushes tried (fetch and rebase between them) when the remote moved meanwhile.
+    push_attempts: int = Field(5, ge=1, le=20)
 
 
 class FollowUp(_Section):
@@ -110,6 +114,14 @@ class FollowUp(_Section):
     pings_before_escalation: int = Field(3, ge=1)
     snooze_minutes: float = Field(60.0, gt=0)
     http_timeout_seconds: float = Field(10.0, gt=0)
+    #: Minutes between checks once check_minutes is used up (0: the last entry of check_minutes).
+    repeat_minutes: float = Field(0.0, ge=0)
+    #: Seconds between the scheduler's routine wake-ups (besides the one at the next due time).
+    tick_seconds: float = Field(30.0, gt=0)
+    #: Seconds between attempts to become the scheduler leader (PostgreSQL, several instances).
+    leader_retry_seconds: float = Field(5.0, gt=0)
+    #: Live-site requests made at once when many episodes are checked.
+    check_concurrency: int = Field(16, ge=1, le=256)
 
 
 class Show(_Section):
@@ -163,6 +175,10 @@ class Environment(BaseSettings):
     anthropic_api_key: SecretStr | None = None
     anthropic_base_url: str | None = None
     hosted_tts_api_key: SecretStr | None = None
+    #: HTTPS token for the website repository (sent as an HTTP header, never put in a URL or log).
+    website_git_token: SecretStr | None = None
+    #: Path of an SSH deploy key for the website repository.
+    website_ssh_key: Path | None = None
     database_url: str | None = None
     papercast_config: Path | None = None
     papercast_data_dir: Path = Path("var")

@@ -16,10 +16,12 @@ def _register() -> None:
     # One line per command.
     from bot.cli import doctor, extract
     from bot.cli import render
+    from bot.cli import script
 
     cli.add_command(extract.command)
     cli.add_command(doctor.command)
     cli.add_command(render.command)
+    cli.add_command(script.command)
 
 
 _register()

@@ -1,10 +1,23 @@
-"""papercast extract FILE.pdf (placeholder until intake lands)."""
+"""papercast extract FILE.pdf: run the intake stage by hand and print the Paper as JSON."""
+
+from __future__ import annotations
+
+from pathlib import Path
 
 import click
 
+from workflows.intake.extract import extract_paper
+from workflows.settings import load_settings
+
 
 @click.command("extract")
-@click.argument("pdf", type=click.Path(exists=True, dir_okay=False))
-def command(pdf: str) -> None:
-    """Extract a PDF the way the bot sees it and print the Paper as JSON."""
-    raise click.ClickException("extraction is not built yet")
+@click.argument("pdf", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def command(pdf: Path) -> None:
+    """Extract a PDF the way the bot sees it and print the Paper as JSON.
+
+    A file the bot would refuse (not a PDF, damaged, password-protected, scanned,
+    too long or too short) is reported on stderr with exit code 2.
+    """
+    settings = load_settings()
+    paper = extract_paper(pdf, settings.show.intake)
+    click.echo(paper.model_dump_json(indent=2))

@@ -113,7 +113,8 @@ class Sender:
         self._remember(delivery)
         attempt = self._post(body, JSON, retry_num, retry_reason if retry_num else None, tamper)
         delivery.attempts.append(attempt)
-        while retries and not attempt.acked and attempt.retry_num < len(self.retry_delays):
+        while retries and not attempt.acked and attempt.error != "no_request_url" \
+                and attempt.retry_num < len(self.retry_delays):
             if self._stopping.wait(self.retry_delays[attempt.retry_num]):
                 break
             reason = attempt.error or "http_error"

@@ -88,7 +88,7 @@ class WorkspaceServer:
         self._httpd = _Server(self._address, _Handler)
         self._httpd.workspace = self._workspace
         self._address = (self._address[0], self._httpd.server_address[1])  # a restart keeps the port
-        self._thread = threading.Thread(target=self._httpd.serve_forever, name="local-workspace", daemon=True)
+        self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.1,), name="local-workspace", daemon=True)
         self._thread.start()
 
     def stop(self) -> None:

@@ -9,17 +9,18 @@ the bot. The bot answers through the Web API at :attr:`LocalWorkspace.api_url`.
 from __future__ import annotations
 
 import copy
+import json
 import secrets
 import time
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 from bot.local import payloads, responses
 from bot.local.api_files import share_files
 from bot.local.api_views import _checked_view
 from bot.local.api_params import ApiError, Params
 from bot.local.objects import file_object, message_object, new_file_record, new_view, replace_view_content
-from bot.local.sender import Delivery, Sender, Tamper
+from bot.local.sender import Attempt, Delivery, Sender, Tamper
 from bot.local.server import WorkspaceServer
 from bot.local.state import CHANNEL_ID, HUMANS, TEAM_ID, ResponseUrl, WorkspaceState, dm_channel_id
 from bot.local.webapi import ApiCall, Failure, WebApi
@@ -45,7 +46,9 @@ class LocalWorkspace:
 
     def __init__(self, data_dir: Path, *, host: str = "127.0.0.1", port: int = 0, bot_url: str | None = None,
                  signing_secret: str | None = None, bot_token: str | None = None, ack_timeout: float = 3.0,
-                 retry_delays: tuple[float, ...] = (0.0, 1.0, 5.0), clock: Callable[[], float] = time.time) -> None:
+                 retry_delays: tuple[float, ...] = (0.0, 1.0, 5.0), subscribed_events: Iterable[str] | None = None,
+                 clock: Callable[[], float] = time.time) -> None:
+        self.subscribed_events = set(subscribed_events) if subscribed_events is not None else None
         self.signing_secret = signing_secret or secrets.token_hex(16)
         self.bot_token = bot_token or f"xoxb-local-{secrets.token_hex(12)}"
         self.state = WorkspaceState(Path(data_dir) / "local", clock=clock)
@@ -148,7 +151,7 @@ class LocalWorkspace:
             raise LocalWorkspaceError(f"{user_id} has no open view {view_id}.", "Call open_views() or home_view() first.")
         view = copy.deepcopy(found[1])
         block_id, element = self._element(view.get("blocks", []), action_id)
-        payload = payloads.block_actions(user_id, [payloads.action(block_id, element, value)],
+        payload = payloads.block_actions(user_id, [self._action(block_id, element, value)],
                                          trigger_id=self.state.issue_trigger(user_id), view=view)
         return self.sender.send_form("interaction", payloads.interaction_form(payload))
 
@@ -165,7 +168,10 @@ class LocalWorkspace:
             view = next((v for v in stack if v["id"] == view_id), None)
             if view is None:
                 raise LocalWorkspaceError(f"{user_id} has no open modal {view_id}.", "Call open_views(user_id) to see it.")
-            view["state"] = {"values": payloads.view_state_values(view, values)}
+            try:
+                view["state"] = {"values": payloads.view_state_values(view, values)}
+            except ValueError as e:
+                raise LocalWorkspaceError(str(e), "Use a value from the element's options.") from None
             sent = copy.deepcopy(view)
         payload = payloads.view_submission(user_id, sent, trigger_id=self.state.issue_trigger(user_id))
         delivery = self.sender.send_form("interaction", payloads.interaction_form(payload), tamper=tamper)
@@ -222,13 +228,16 @@ class LocalWorkspace:
         """Deliver one event in an ``event_callback`` envelope (signed; retried like Slack).
 
         Pass the ``event_id`` of an earlier delivery and ``retry_num=1`` to re-send the same event
-        as Slack's retry does, to check that the bot acts on it exactly once.
+        as Slack's retry does, to check that the bot acts on it exactly once. An event the app
+        is not subscribed to is recorded with one attempt whose error is "not_subscribed".
         """
+        if not self._subscribed(event):
+            delivery = Delivery("event", json.dumps(event), "application/json", event_id=event_id)
+            delivery.attempts.append(Attempt(0, None, 0.0, error="not_subscribed"))
+            return delivery
         if event_id:
             earlier = next((d for d in self.sender.deliveries("event") if d.event_id == event_id), None)
             if earlier is not None and retry_num:
-                import json
-
                 envelope = json.loads(earlier.body)
                 return self.sender.send_event(envelope, retry_num=retry_num, retry_reason=retry_reason,
                                               retries=retries, tamper=tamper)
@@ -292,6 +301,14 @@ class LocalWorkspace:
 
     # --- helpers --------------------------------------------------------------------------
 
+    def _subscribed(self, event: dict[str, Any]) -> bool:
+        if self.subscribed_events is None or not event:
+            return True
+        name = event.get("type", "")
+        if name == "message":
+            name = "message.im" if str(event.get("channel", "")).startswith("D") else "message.channels"
+        return name in self.subscribed_events
+
     def _human(self, user_id: str) -> None:
         if user_id not in HUMANS:
             raise LocalWorkspaceError(f"{user_id} is not a person in the local workspace.", f"Use one of {HUMANS}.")
@@ -309,6 +326,13 @@ class LocalWorkspace:
             ids = [e.get("action_id") for b in blocks for e in b.get("elements", []) + [b.get("accessory") or {}] if isinstance(e, dict)]
             raise LocalWorkspaceError(f"No element with action_id {action_id!r} there.", f"Known action ids: {ids}.")
         return found
+
+    @staticmethod
+    def _action(block_id: str, element: dict[str, Any], value: Any) -> dict[str, Any]:
+        try:
+            return payloads.action(block_id, element, value)
+        except ValueError as e:
+            raise LocalWorkspaceError(str(e), "Use a value from the element's options.") from None
 
     def _find_message(self, user_id: str, ts: str, channel: str | None) -> tuple[str, dict[str, Any], bool]:
         with self.state.lock:
@@ -332,7 +356,7 @@ class LocalWorkspace:
         target = ResponseUrl(user_id, channel_id, message_ts=ts, is_ephemeral=is_ephemeral,
                              thread_ts=message.get("thread_ts"))
         response_url = f"{self.url}response/{self.state.issue_response_url(target)}"
-        payload = payloads.block_actions(user_id, [payloads.action(block_id, element, value)],
+        payload = payloads.block_actions(user_id, [self._action(block_id, element, value)],
                                          trigger_id=self.state.issue_trigger(user_id), message=message,
                                          channel_id=channel_id, response_url=response_url, is_ephemeral=is_ephemeral)
         return self.sender.send_form("interaction", payloads.interaction_form(payload), tamper=tamper)

@@ -43,7 +43,6 @@ class BoltBot:
 
     def __init__(self, workspace: LocalWorkspace) -> None:
         self.app = App(
-            token=workspace.bot_token,
             signing_secret=workspace.signing_secret,
             client=WebClient(token=workspace.bot_token, base_url=workspace.api_url),
             request_verification_enabled=True,
@@ -51,7 +50,7 @@ class BoltBot:
         self._server = make_server("127.0.0.1", 0, SlackRequestHandler(self.app),
                                    server_class=_ThreadingWSGIServer, handler_class=_QuietHandler)
         self.url = f"http://127.0.0.1:{self._server.server_port}/slack/events"
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.1,), daemon=True)
         self._thread.start()
         workspace.set_bot_url(self.url)
 

@@ -47,7 +47,9 @@ class RecordedRequest:
 
     @property
     def api_key(self) -> str | None:
-        return self.headers.get("x-api-key")
+        """The key the client sent, as ``x-api-key`` or as ``Authorization: Bearer``."""
+        bearer = self.headers.get("authorization", "")
+        return self.headers.get("x-api-key") or (bearer[7:] if bearer.lower().startswith("bearer ") else None)
 
     def text_blocks(self) -> list[dict[str, Any]]:
         """The user message's content blocks, in order."""
@@ -76,7 +78,7 @@ class AnthropicStandIn:
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
 
     # --- lifecycle ---------------------------------------------------------------------
 
@@ -162,7 +164,7 @@ class AnthropicStandIn:
             self.requests.append(record)
             if path != "/v1/messages":
                 reply = self._error(404, "not_found_error", f"no route {path}")
-            elif headers.get("x-api-key") not in self.valid_keys:
+            elif record.api_key not in self.valid_keys:
                 reply = self._error(401, "authentication_error", "invalid x-api-key")
             elif problem := _invalid(body):
                 reply = self._error(400, "invalid_request_error", problem)

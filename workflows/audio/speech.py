@@ -84,10 +84,11 @@ def available() -> list[str]:
     return sorted(_factories)
 
 
-def plugin_modules() -> list[str]:
-    """Modules that registered backends, so another process can import them and see the same registry."""
+def plugin_modules(backend_ids: list[str] | None = None) -> list[str]:
+    """Modules that registered these backends (default: all), so another process can import them."""
     _load_builtins()
-    return sorted({m for m in _modules.values() if m and m != "__main__"})
+    ids = _modules if backend_ids is None else [i for i in backend_ids if i in _modules]
+    return sorted({_modules[i] for i in ids if _modules[i] and _modules[i] != "__main__"})
 
 
 def import_plugins(modules: list[str]) -> None:

@@ -4,13 +4,14 @@ taking the caller down.
 
 The worker is started with 'spawn' (a fresh interpreter: no inherited threads or
 locks), imports every module that registered a speech backend here, renders, and
-sends progress and the result back through a queue that the caller polls.
+sends progress and the result back through a pipe that the caller polls. (A pipe,
+not a Queue: a send is in the pipe when it returns, so nothing is lost if the
+worker is killed a moment later, and the worker's death shows as end-of-file.)
 """
 
 from __future__ import annotations
 
 import multiprocessing
-import queue as queue_module
 import signal
 from datetime import date
 from pathlib import Path
@@ -48,9 +49,9 @@ def run_in_worker(
     from workflows.audio.render import RenderResult
 
     context = multiprocessing.get_context("spawn")
-    messages = context.Queue()
+    reader, writer = context.Pipe(duplex=False)
     job = {
-        "plugins": speech.plugin_modules(),
+        "plugins": speech.plugin_modules([h.speech for h in show.hosts]),
         "script": script,
         "show": show,
         "env": env,
@@ -59,11 +60,12 @@ def run_in_worker(
         "store": store,
         "released": released,
     }
-    process = context.Process(target=_work, args=(job, messages), name="papercast-audio", daemon=True)
+    process = context.Process(target=_work, args=(job, writer), name="papercast-audio", daemon=True)
     process.start()
+    writer.close()  # only the worker writes; when it exits, the reader sees end-of-file
     try:
         while True:
-            message = _next(messages, process)
+            message = _next(reader, process)
             if message[0] == "progress":
                 if progress:
                     progress(message[1], message[2])
@@ -81,25 +83,25 @@ def run_in_worker(
         if process.is_alive():
             process.kill()
             process.join()
-        messages.close()
+        reader.close()
 
 
-def _next(messages, process) -> tuple[Any, ...]:
+def _next(reader, process) -> tuple[Any, ...]:
     """The worker's next message; raises :class:`AudioWorkerFailed` if it died without sending one."""
     while True:
-        try:
-            return messages.get(timeout=_POLL_SECONDS)
-        except queue_module.Empty:
-            if process.is_alive():
-                continue
-        try:  # the worker has exited: anything it sent is already in the pipe
-            return messages.get(timeout=_DRAIN_SECONDS)
-        except queue_module.Empty:
-            raise AudioWorkerFailed(
-                f"The audio worker process stopped without finishing the render ({_describe_exit(process.exitcode)}).",
-                "This is most often the machine running out of memory, or the process being killed; "
-                "check free memory and render again.",
-            ) from None
+        if reader.poll(_POLL_SECONDS):
+            try:
+                return reader.recv()
+            except EOFError:
+                break
+        if not process.is_alive() and not reader.poll(0):
+            break
+    process.join(timeout=_DRAIN_SECONDS)
+    raise AudioWorkerFailed(
+        f"The audio worker process stopped without finishing the render ({_describe_exit(process.exitcode)}).",
+        "This is most often the machine running out of memory, or the process being killed; "
+        "check free memory and render again.",
+    )
 
 
 def _describe_exit(code: int | None) -> str:
@@ -121,7 +123,7 @@ def _rebuild(cls: type, state: dict[str, Any], message: str) -> PapercastError:
     return error
 
 
-def _work(job: dict[str, Any], messages) -> None:
+def _work(job: dict[str, Any], messages) -> None:  # messages: the writing end of the pipe
     """The worker process: render and report; never let an exception escape unreported."""
     try:
         speech.import_plugins(job["plugins"])
@@ -130,10 +132,10 @@ def _work(job: dict[str, Any], messages) -> None:
         result = render_episode(
             job["script"], job["show"], job["env"],
             out_dir=job["out_dir"], cache_dir=job["cache_dir"], store=job["store"], released=job["released"],
-            progress=lambda done, total: messages.put(("progress", done, total)),
+            progress=lambda done, total: messages.send(("progress", done, total)),
         )
-        messages.put(("result", result.model_dump_json()))
+        messages.send(("result", result.model_dump_json()))
     except PapercastError as e:
-        messages.put(("error", type(e), dict(vars(e)), e.message))
+        messages.send(("error", type(e), dict(vars(e)), e.message))
     except BaseException as e:  # noqa: BLE001 - reported to the caller, who raises AudioWorkerFailed
-        messages.put(("crash", f"{type(e).__name__}: {e}"))
+        messages.send(("crash", f"{type(e).__name__}: {e}"))

@@ -1,0 +1,12 @@
+"""Intake: download a dropped PDF, check it, and extract it into a :class:`Paper`.
+
+Public API::
+
+    download_slack_file(url, token, dest, *, allowed_hosts, max_bytes, client=None, timeout=30) -> Path
+    check_download(path) -> None
+    extract_paper(pdf, intake) -> Paper
+    write_sample_paper(path) -> Path
+
+Every refusal is a subclass of :class:`workflows.errors.IntakeError`, listed in
+:mod:`workflows.intake.errors`.
+"""

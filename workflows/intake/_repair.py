@@ -72,23 +72,28 @@ def _ends_paragraph(prev: Line | None, widths: dict[tuple[int, int], float]) -> 
 def strip_running_lines(pages: list[PageText]) -> int:
     """Remove running headers, footers and page numbers in place; return how many lines went.
 
-    A line is running if it sits in the top or bottom band of its page and the same
-    text (digits ignored) shows up there on many pages; a lone page number in the
-    band goes as soon as the document has two pages.
+    A line is running if it sits in the top or bottom band of its page, and on many
+    pages the same text (page numbers at either end ignored) stands apart from the
+    body, above or below a gap wider than the line spacing. A lone page number
+    standing apart like that goes as soon as the document has two pages.
     """
     n = len(pages)
     if n < 2:
         return 0
+    outer = {id(page): _outer_lines(page) for page in pages}
     seen: Counter[str] = Counter()
     for page in pages:
-        seen.update({_key(line) for line in page.lines if _in_band(line, page)})
+        seen.update({_key(line) for line in outer[id(page)]})
     needed = max(2, math.ceil(0.3 * n))
+    running = {k for k, count in seen.items() if count >= needed}
     removed = 0
     for page in pages:
+        apart = {id(line) for line in outer[id(page)]}
         kept = []
         for line in page.lines:
-            key = _key(line) if _in_band(line, page) else None
-            if key is not None and (_PAGE_NUMBER.match(key) or (n >= 3 and seen[key] >= needed)):
+            is_running = _in_band(line, page) and _key(line) in running
+            is_page_number = id(line) in apart and _PAGE_NUMBER.match(re.sub(r"\d+", "#", line.text.lower()))
+            if is_running or is_page_number:
                 removed += 1
             else:
                 kept.append(line)
@@ -96,12 +101,35 @@ def strip_running_lines(pages: list[PageText]) -> int:
     return removed
 
 
+def _outer_lines(page: PageText) -> list[Line]:
+    """Lines in the top and bottom bands that a wide gap separates from the body."""
+    lines = sorted(page.lines, key=lambda line: -line.top)
+    steps = [a.top - b.top for a, b in zip(lines, lines[1:]) if a.top - b.top > 1]
+    if len(steps) < 3:
+        return []
+    wide = 1.6 * median(steps)
+    return _zone(lines, wide, lambda ln: ln.top >= page.height * (1 - _BAND)) + _zone(
+        lines[::-1], wide, lambda ln: ln.top <= page.height * _BAND
+    )
+
+
+def _zone(lines: list[Line], wide: float, in_band) -> list[Line]:
+    for i, (line, following) in enumerate(zip(lines, lines[1:])):
+        if not in_band(line):
+            return []
+        if abs(line.top - following.top) > wide:
+            return lines[: i + 1]
+    return []
+
+
 def _in_band(line: Line, page: PageText) -> bool:
     return line.top >= page.height * (1 - _BAND) or line.top <= page.height * _BAND
 
 
 def _key(line: Line) -> str:
-    return re.sub(r"\d+", "#", " ".join(line.text.lower().split()))
+    """The text with page numbers at either end replaced, so "Title 3" and "Title 4" match."""
+    text = " ".join(line.text.lower().split())
+    return re.sub(r"^\d+\b|\b\d+$", "#", text)
 
 
 def body_font_size(lines: list[Line]) -> float:

@@ -51,7 +51,9 @@ def split_paper(lines: list[Line], metadata: dict[str, str]) -> Parts:
     first_heading = headings[0] if headings else None
 
     front_end = min(i for i in (abstract_at, first_heading, title_end + 8, len(lines)) if i is not None)
-    parts.authors = _authors(lines[title_end:front_end], parts.title) or _metadata_authors(metadata)
+    names, used = _authors(lines[title_end:front_end], parts.title)
+    parts.authors = names or _metadata_authors(metadata)
+    front_end = min(front_end, title_end + used) if abstract_at is None and first_heading is None else front_end
 
     body_start = first_heading if first_heading is not None else front_end
     if abstract_at is not None:
@@ -133,16 +135,20 @@ def _first_paragraph(lines: list[Line], start: int) -> list[Line]:
     return lines[start:]
 
 
-def _authors(lines: list[Line], title: str) -> list[str]:
+def _authors(lines: list[Line], title: str) -> tuple[list[str], int]:
+    """Names from the lines under the title, and how many lines the author block takes."""
     names: list[str] = []
-    for line in lines:
+    used = 0
+    for i, line in enumerate(lines):
         if line.text == title or _AFFILIATION.search(line.text):
+            used = i + 1
             continue
-        for token in _NAME_SPLIT.split(line.text):
-            name = " ".join(_MARKERS.sub(" ", token).split())
-            if _looks_like_name(name) and name not in names:
-                names.append(name)
-    return names
+        found = [n for n in (" ".join(_MARKERS.sub(" ", t).split()) for t in _NAME_SPLIT.split(line.text)) if _looks_like_name(n)]
+        if not found:
+            break
+        names += [n for n in found if n not in names]
+        used = i + 1
+    return names, used
 
 
 def _looks_like_name(name: str) -> bool:

@@ -10,9 +10,8 @@ else is refused with :class:`MalformedScript`. The SDK retries 408/409/429/5xx
 from __future__ import annotations
 
 from collections import OrderedDict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import anthropic
 from pydantic import ValidationError
 
 from workflows.errors import NeedsKey
@@ -23,6 +22,9 @@ from workflows.script.errors import KeyRefused, MalformedScript, RequestRejected
 from workflows.script.model import Script, Usage
 from workflows.script.writers import ScriptWriter, WriteResult, register_writer
 from workflows.settings import Settings, Show
+
+if TYPE_CHECKING:
+    import anthropic
 
 _CACHE = {"type": "ephemeral"}
 _MAX_OUTPUT_TOKENS = 32_000
@@ -40,6 +42,8 @@ class ClaudeWriter(ScriptWriter):
         key = settings.env.anthropic_api_key
         if key is None:
             raise NeedsKey("ANTHROPIC_API_KEY", "the Claude script writer")
+        import anthropic  # here, not at module level: the SDK takes seconds to import
+
         writer = settings.show.writer
         self._base_url = settings.env.anthropic_base_url or None
         self._client = anthropic.Anthropic(
@@ -105,6 +109,8 @@ class ClaudeWriter(ScriptWriter):
     # --- the API call and its failures ---------------------------------------------------
 
     def _create(self, **request: Any) -> Any:
+        import anthropic
+
         try:
             return self._client.messages.create(**request)
         except (anthropic.AuthenticationError, anthropic.PermissionDeniedError) as e:
@@ -133,7 +139,7 @@ class ClaudeWriter(ScriptWriter):
             ) from None
 
 
-def _api_message(error: anthropic.APIStatusError) -> str:
+def _api_message(error: "anthropic.APIStatusError") -> str:
     message = getattr(error, "api_message", None)
     if not message and isinstance(error.body, dict):
         inner = error.body.get("error")

@@ -28,8 +28,8 @@ from workflows.settings import Show
 _SKIPPED = re.compile(r"reference|bibliograph|acknowledg|appendix|supplement|funding|conflicts? of interest|"
                       r"author contributions|data availability|ethics statement", re.IGNORECASE)
 _QUESTIONS = (
-    "Let's get into {h}. What do the authors say there?",
-    "What about {h}?",
+    "Let's turn to the {h} section. What do the authors say there?",
+    "What does the {h} section tell us?",
     "Next up: {h}. What's going on there?",
     "And {h}: what should listeners know?",
 )
@@ -86,14 +86,16 @@ def _draft(paper: Paper, show: Show, pool: list[Sentence], budget: int) -> Scrip
     def say(speaker: str, text: str) -> None:
         lines.append(Line(speaker=speaker, text=apply_pronunciations(text, show.brand.pronunciations)))
 
-    chapters.append(Chapter(title="Introduction", start_line=0))
+    chapters.append(Chapter(title="Opening", start_line=0))
     intro = brand_text(show.brand.intro, show)
     say(a, f"{intro} I'm {names[0]}, and with me is {names[1]}.".strip())
     by = f" by {_authors(paper.authors)}" if paper.authors else ""
     say(b, f"Hi {names[0]}. Today's paper is \"{paper.title}\"{by}.")
     say(a, "So what is it about, in a nutshell?")
     abstract = [s for s in pool if s.section == -1]
-    say(b, " ".join(s.text for s in _best(abstract, max(40, budget // 6))) or f"It is called \"{paper.title}\".")
+    summary = _best(abstract, max(40, budget // 6))
+    used = {s.text for s in summary}
+    say(b, " ".join(s.text for s in summary) or f"It is called \"{paper.title}\".")
 
     sections = _main_sections(paper)
     chosen = _chosen_sections(sections, pool, max(1, budget // _WORDS_PER_CHAPTER))
@@ -103,15 +105,15 @@ def _draft(paper: Paper, show: Show, pool: list[Sentence], budget: int) -> Scrip
         if not picked:
             continue
         chapters.append(Chapter(title=sections[index][0][:80], start_line=len(lines)))
-        say(a, _QUESTIONS[turn % len(_QUESTIONS)].format(h=sections[index][0]))
+        used.update(s.text for s in picked)
+        say(a, _QUESTIONS[turn % len(_QUESTIONS)].format(h=_spoken_heading(sections[index][0])))
         for pair in range(0, len(picked), 2):
             if pair:
                 say(a, _FOLLOW_UPS[(turn + pair // 2) % len(_FOLLOW_UPS)])
             say(b, " ".join(s.text for s in picked[pair:pair + 2]))
 
     chapters.append(Chapter(title="Wrap-up", start_line=len(lines)))
-    said = {line.text for line in lines}
-    closing = next((s for s in sorted(pool, key=_rank) if s.text not in said and s.score > 0), None)
+    closing = next((s for s in sorted(pool, key=_rank) if s.text not in used and s.score > 0), None)
     if closing is not None:
         say(a, "Before we wrap up: what is the one thing to remember?")
         say(b, closing.text)
@@ -133,6 +135,11 @@ def _finish(title: str, authors: list[str], lines: list[Line], chapters: list[Ch
         title=title, summary=summary, show_notes=show_notes, chapters=chapters, lines=lines,
         hosts={h.key: h.name for h in show.hosts}, writer="offline", offline_draft=True,
     )
+
+
+def _spoken_heading(heading: str) -> str:
+    """A one-word title-case heading ("Results") reads as a common noun mid-sentence."""
+    return heading.lower() if " " not in heading and heading.istitle() else heading
 
 
 def _chosen_sections(sections: list[tuple[str, str]], pool: list[Sentence], limit: int) -> list[int]:

@@ -5,8 +5,9 @@
 - Criticised lines are dropped; lines nobody criticised are kept as they were. The
   first and last lines are rebuilt instead (they carry the brand intro and
   sign-off).
-- Before the sign-off, the hosts add the paper sentence that best matches the
-  notes' words (or the best unused sentence): an observable answer to the notes.
+- Before the sign-off, the hosts add the paper sentence not yet in the script
+  (nor in a criticised line) that shares the most words with the notes (or the
+  best-scoring one): an observable answer to the notes.
 - The summary says the script was revised and quotes the notes.
 """
 
@@ -51,7 +52,7 @@ def revise(previous: Script, notes: str, paper: Paper, pool: list[Sentence], sho
         kept[index] = len(lines)
         lines.append(line)
 
-    said = {l.text for l in lines}
+    said = "\n".join(l.text for l in previous.lines)  # kept lines, and criticised ones: neither comes back
     answer = _answer(notes, [s for s in pool if apply_pronunciations(s.text, show.brand.pronunciations) not in said])
     extra = [Line(speaker=a, text="Before we finish, one more point from the paper.")]
     if answer is not None:
@@ -86,10 +87,10 @@ def criticised_lines(notes: str, lines: list[Line]) -> set[int]:
 
 def _answer(notes: str, pool: list[Sentence]) -> Sentence | None:
     """The unused sentence sharing the most words with the notes; ties go to the higher score."""
-    wanted = {w for w in re.findall(r"[a-z]{4,}", notes.lower()) if w not in _STOPWORDS}
+    wanted = {w[:6] for w in re.findall(r"[a-z][a-z0-9]{3,}", notes.lower()) if w not in _STOPWORDS}
 
     def fit(s: Sentence) -> tuple[int, float, int, int]:
-        words = set(re.findall(r"[a-z]{4,}", s.text.lower()))
+        words = {w[:6] for w in re.findall(r"[a-z][a-z0-9]{3,}", s.text.lower())}  # a crude stem: "limitations" ~ "limitation"
         return (len(wanted & words), s.score, -s.section, -s.position)
 
     usable = [s for s in pool if s.score > -1]

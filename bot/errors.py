@@ -1,0 +1,93 @@
+"""The one place where papercast errors become Slack replies.
+
+A listener wraps its work in :func:`answered`; a :class:`PapercastError` raised
+inside is told to the person who acted, as an ephemeral message (or as a line in
+the episode's thread when nobody in particular acted). A lost race names the
+winner: "<@U1> already approved this at 09:14 UTC".
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.blocks._kit import when
+from workflows.errors import ConcurrentTransition, PapercastError
+
+log = logging.getLogger(__name__)
+
+
+class SlackUnavailable(PapercastError):
+    """Slack refused or failed a Web API call even after the retries."""
+
+    kind = "slack_unavailable"
+    retryable = True
+
+    @classmethod
+    def from_api_error(cls, method: str, error: SlackApiError) -> "SlackUnavailable":
+        code = error.response.get("error") if error.response is not None else None
+        return cls(f"Slack did not accept {method} ({code or 'no answer'}).",
+                   "Press Retry in a minute; if it keeps failing, check the bot's scopes with `papercast doctor`.")
+
+
+_WINNER = re.compile(r"^(?P<what>\w+) by (?P<who>\S+) at (?P<at>.+)$")
+_DID = {"approve": "approved this", "reject": "rejected this", "request_changes": "requested changes",
+        "edit": "edited the script", "submit": "posted a new version", "draft": "wrote a new draft",
+        "reassign": "reassigned it", "retry": "retried it", "publish_manually": "chose to publish by hand"}
+
+
+def who_decided(winner: str | None) -> str:
+    """``approve by U1 at 2026-…`` → ``<@U1> already approved this at 2026-11-23 09:14 UTC``."""
+    m = _WINNER.match(winner or "")
+    if not m:
+        return "Someone else decided first."
+    who = m["who"]
+    who = "papercast" if who == "papercast" else f"<@{who}>"
+    try:
+        at = when(datetime.fromisoformat(m["at"]))
+    except ValueError:
+        at = m["at"]
+    return f"{who} already {_DID.get(m['what'], m['what'])} at {at}."
+
+
+def text_for(error: PapercastError) -> str:
+    """What a person reads for an error."""
+    if isinstance(error, ConcurrentTransition):
+        return f"{who_decided(error.winner)} Nothing else changed."
+    return error.for_people()
+
+
+def tell_person(client: WebClient, *, channel: str | None, user: str, text: str, thread_ts: str | None = None) -> None:
+    """An ephemeral message for one person (a DM when there is no channel, e.g. from App Home)."""
+    try:
+        if channel:
+            client.chat_postEphemeral(channel=channel, user=user, text=text, thread_ts=thread_ts)
+        else:
+            dm = client.conversations_open(users=user)["channel"]["id"]
+            client.chat_postMessage(channel=dm, text=text)
+    except SlackApiError as e:
+        log.warning("could not tell %s about an error: %s", user, e.response.get("error"))
+
+
+@contextmanager
+def answered(client: WebClient, *, user: str, channel: str | None, thread_ts: str | None = None) -> Iterator[None]:
+    """Turn a PapercastError raised inside into an ephemeral reply to ``user``; nothing else is caught."""
+    try:
+        yield
+    except PapercastError as e:
+        log.info("told %s: %s (%s)", user, e.message, e.kind)
+        tell_person(client, channel=channel, user=user, text=text_for(e), thread_ts=thread_ts)
+
+
+def say_in_thread(client: WebClient, *, channel: str, thread_ts: str | None, error: PapercastError) -> None:
+    """An error that concerns the whole episode, as a line in its thread."""
+    try:
+        client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=f":warning: {text_for(error)}")
+    except SlackApiError as e:
+        log.warning("could not post an error in the thread: %s", e.response.get("error"))

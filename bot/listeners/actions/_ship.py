@@ -1,0 +1,42 @@
+"""Shared by the owner's buttons: call one shipping action, refresh the card, confirm to the person."""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from slack_sdk import WebClient
+
+from bot.errors import answered, tell_person
+from bot.listeners._deps import deps, where
+from workflows.errors import PapercastError
+
+
+def ship_actions():
+    try:
+        return importlib.import_module("workflows.ship.actions")
+    except ImportError:
+        raise PapercastError("Shipping actions are not available in this build.", "Update papercast.") from None
+
+
+def describe(result: Any) -> str:
+    """A short line about what a shipping action returned (a check result, an episode, text)."""
+    for attr in ("summary", "diagnosis", "message"):
+        text = getattr(result, attr, None)
+        if isinstance(text, str) and text:
+            return text
+    return result if isinstance(result, str) else ""
+
+
+def run_owner_action(body: dict[str, Any], client: WebClient, context: Any, name: str, episode_id: str,
+                     done: str, **kwargs: Any) -> None:
+    """``workflows.ship.actions.<name>(svc, episode_id, actor, **kwargs)``; NotAllowed etc. go to the person."""
+    d = deps(context)
+    user = body["user"]["id"]
+    channel, thread_ts = where(body)
+    with answered(client, user=user, channel=channel, thread_ts=thread_ts):
+        result = getattr(ship_actions(), name)(d.services, episode_id, d.reviewers.actor(user), **kwargs)
+        d.people.status(episode_id)
+        detail = describe(result)
+        tell_person(client, channel=channel, user=user, thread_ts=thread_ts,
+                    text=f"{done} {detail}".strip())

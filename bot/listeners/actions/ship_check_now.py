@@ -1,0 +1,15 @@
+"""Check now: the owner (or a reviewer) asks for a live-site check right away."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_sdk import WebClient
+
+from bot.listeners._deps import action_value
+from bot.listeners.actions._ship import run_owner_action
+
+
+def ship_check_now(ack: Any, body: dict[str, Any], client: WebClient, context: Any) -> None:
+    ack()
+    run_owner_action(body, client, context, "check_now", action_value(body)["e"], ":mag: Checked the live site.")

@@ -1,0 +1,18 @@
+"""Snooze: no reminders for a while (the checks go on)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_sdk import WebClient
+
+from bot.listeners._deps import action_value
+from bot.listeners.actions._ship import run_owner_action
+
+
+def ship_snooze(ack: Any, body: dict[str, Any], client: WebClient, context: Any) -> None:
+    ack()
+    seen = action_value(body)
+    minutes = float(seen.get("m") or 60)
+    run_owner_action(body, client, context, "snooze", seen["e"], f":zzz: Snoozed for {minutes:g} minutes.",
+                     minutes=minutes)

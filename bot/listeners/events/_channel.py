@@ -1,0 +1,50 @@
+"""The podcast channel from the show config (``#papercast`` or ``C0123``), resolved to an id once."""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+log = logging.getLogger(__name__)
+_ID = re.compile(r"^[CG][A-Z0-9_]{2,}$")
+
+
+class ShowChannel:
+    def __init__(self, client: WebClient, configured: str) -> None:
+        self._client = client
+        self._configured = configured.strip()
+        self._id: str | None = self._configured if _ID.match(self._configured) else None
+        self._lock = threading.Lock()
+
+    def id(self) -> str | None:
+        """The channel id, or None if the name cannot be found (asked again next time)."""
+        if self._id:
+            return self._id
+        with self._lock:
+            if self._id is None:
+                self._id = self._find(self._configured.lstrip("#"))
+            return self._id
+
+    def is_it(self, channel_id: str | None) -> bool:
+        return bool(channel_id) and channel_id == self.id()
+
+    def _find(self, name: str) -> str | None:
+        try:
+            cursor = None
+            while True:
+                page = self._client.conversations_list(types="public_channel", limit=200,
+                                                       exclude_archived=True, cursor=cursor)
+                for channel in page.get("channels") or []:
+                    if channel.get("name") == name:
+                        return channel["id"]
+                cursor = (page.get("response_metadata") or {}).get("next_cursor")
+                if not cursor:
+                    log.warning("the show's channel #%s was not found; is the bot in it?", name)
+                    return None
+        except SlackApiError as e:
+            log.warning("could not list channels to find #%s: %s", name, e.response.get("error"))
+            return None

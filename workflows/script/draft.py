@@ -1,0 +1,38 @@
+"""The script stage in one call: write (or revise) a version, then check it."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel
+
+from workflows.intake.paper import Paper
+from workflows.script.checks import check_script
+from workflows.script.model import Finding, Script, Usage
+from workflows.script.writers import choose_writer, get_writer
+from workflows.settings import Settings
+
+
+class Draft(BaseModel):
+    """One script version with what it cost and what the automated checks found."""
+
+    script: Script
+    usage: Usage
+    findings: list[Finding]
+    target_minutes: float
+
+
+def draft_script(
+    paper: Paper,
+    settings: Settings,
+    *,
+    writer: str | None = None,
+    target_minutes: float | None = None,
+    previous: Script | None = None,
+    notes: str | None = None,
+) -> Draft:
+    """Write a script with the named writer (default: as configured) and run every check on it."""
+    show = settings.show
+    minutes = target_minutes or show.writer.target_minutes
+    chosen = get_writer(writer, settings) if writer else choose_writer(settings)
+    result = chosen.write(paper, show, target_minutes=minutes, previous=previous, notes=notes)
+    findings = check_script(result.script, paper, show, minutes)
+    return Draft(script=result.script, usage=result.usage, findings=findings, target_minutes=minutes)

@@ -1,0 +1,111 @@
+"""Where each artifact goes: the one place that turns the show config and an episode into repo paths and live URLs.
+
+Nothing else in papercast builds a website path or URL; publishing, verification,
+the manual-publish instructions and the feed all ask this module.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from workflows.errors import ConfigError
+from workflows.settings import Publish, Settings
+from workflows.store.records import Episode
+
+#: The artifact kinds that go to the website, in the order people see them.
+PUBLISHED_KINDS: tuple[str, ...] = ("audio", "transcript", "notes")
+
+_PATH_FIELD = {"audio": "audio_path", "transcript": "transcript_path", "notes": "notes_path"}
+
+
+@dataclass(frozen=True)
+class PublishTarget:
+    """The website repository and the public URL its served tree is under."""
+
+    repo: str
+    branch: str
+    base_url: str
+    #: True when this is the embedded local website (no website configured).
+    local: bool = False
+
+
+@dataclass(frozen=True)
+class TargetFile:
+    kind: str
+    path: str  # relative to the repository root, with forward slashes
+    url: str  # where the live site serves it
+
+
+def url_for(publish: Publish, base_url: str, repo_path: str) -> str:
+    """The live URL of a repository path (``static/x`` → ``{base_url}/x``)."""
+    root = publish.served_root.strip("/")
+    rel = repo_path.lstrip("/")
+    if root:
+        if not (rel == root or rel.startswith(root + "/")):
+            raise ConfigError(
+                f"publish path {repo_path!r} is outside publish.served_root ({root!r}), so the site would not serve it.",
+                "Make every publish.*_path start with publish.served_root.",
+            )
+        rel = rel[len(root):].lstrip("/")
+    return base_url.rstrip("/") + "/" + rel
+
+
+def _render(template: str, episode: Episode) -> str:
+    try:
+        path = template.format(slug=episode.slug, id=episode.id)
+    except (KeyError, IndexError) as e:
+        raise ConfigError(f"publish path template {template!r} uses an unknown field {e}.",
+                          "Use only {slug} and {id} in publish paths.") from None
+    if path.startswith("/") or ".." in Path(path).parts:
+        raise ConfigError(f"publish path {path!r} leaves the repository.", "Use a relative path without '..'.")
+    return path
+
+
+def artifact_files(publish: Publish, target: PublishTarget, episode: Episode) -> list[TargetFile]:
+    """Each published artifact of the episode: its repo path and live URL."""
+    out = []
+    for kind in PUBLISHED_KINDS:
+        path = _render(getattr(publish, _PATH_FIELD[kind]), episode)
+        out.append(TargetFile(kind, path, url_for(publish, target.base_url, path)))
+    return out
+
+
+def index_file(publish: Publish, target: PublishTarget) -> TargetFile:
+    return TargetFile("index", publish.index_path, url_for(publish, target.base_url, publish.index_path))
+
+
+def feed_file(publish: Publish, target: PublishTarget) -> TargetFile:
+    return TargetFile("feed", publish.feed_path, url_for(publish, target.base_url, publish.feed_path))
+
+
+def site_info_path(data_dir: Path) -> Path:
+    """Where a running embedded local website writes its remote and base URL for other processes."""
+    return Path(data_dir) / "site" / "site.json"
+
+
+def effective_publish_target(settings: Settings, local_site=None) -> PublishTarget:
+    """The repository and base URL to use: the configured website, or the embedded local one.
+
+    ``local_site`` is a started :class:`workflows.ship.local_site.LocalWebsite`; without
+    one, a local website started by another papercast process (``papercast serve``) is used.
+    """
+    publish = settings.show.publish
+    if publish.repo:
+        return PublishTarget(publish.repo, publish.branch, publish.base_url.rstrip("/"))
+    if local_site is not None:
+        return PublishTarget(str(local_site.remote_url), publish.branch, local_site.base_url.rstrip("/"), local=True)
+    info = site_info_path(settings.data_dir)
+    if info.exists():
+        data = json.loads(info.read_text(encoding="utf-8"))
+        return PublishTarget(data["remote_url"], publish.branch, data["base_url"].rstrip("/"), local=True)
+    raise ConfigError(
+        "No website is configured (publish.repo is empty) and the embedded local website is not running.",
+        "Start `papercast serve` (it runs the local website), or set publish.repo and publish.base_url in the show file.",
+    )
+
+
+def target_for(services) -> PublishTarget:
+    """The publish target for a running application (``services.overrides['local_site']`` if set)."""
+    return effective_publish_target(services.settings, services.overrides.get("local_site"))
