@@ -14,12 +14,13 @@ def cli() -> None:
 
 def _register() -> None:
     # One line per command.
-    from bot.cli import doctor, extract
+    from bot.cli import doctor, extract, serve
     from bot.cli import render
     from bot.cli import script
 
     cli.add_command(extract.command)
     cli.add_command(doctor.command)
+    cli.add_command(serve.command)
     cli.add_command(render.command)
     cli.add_command(script.command)
 

@@ -7,7 +7,7 @@ from typing import Any, Callable
 
 from bot.local.api_params import ApiError, Params, check_blocks
 from bot.local.objects import bot_message_fields, message_object
-from bot.local.state import (BOT_ID, BOT_USER, CHANNEL_ID, HUMANS, REVIEWER, REVIEWERS_GROUP, TEAM_DOMAIN, TEAM_ID,
+from bot.local.state import (BOT_ID, BOT_USER, HUMANS, REVIEWER, REVIEWERS_GROUP, TEAM_DOMAIN, TEAM_ID,
                              WorkspaceState, dm_channel_id)
 
 Method = Callable[[WorkspaceState, Params], dict[str, Any]]

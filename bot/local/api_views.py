@@ -21,7 +21,7 @@ def _text_len(obj: Any) -> int:
     return len(obj.get("text", "")) if isinstance(obj, dict) else 0
 
 
-def _checked_view(params: Params, kind: str) -> dict[str, Any]:
+def checked_view(params: Params, kind: str) -> dict[str, Any]:
     """The ``view`` parameter, checked against Slack's limits for its type."""
     view = params.structured("view")
     if not isinstance(view, dict):
@@ -56,7 +56,7 @@ def _trigger_user(state: WorkspaceState, params: Params) -> str:
 
 
 def views_open(state: WorkspaceState, params: Params) -> dict[str, Any]:
-    spec = _checked_view(params, "modal")
+    spec = checked_view(params, "modal")
     with state.lock:
         user_id = _trigger_user(state, params)
         view = new_view(state, spec)
@@ -66,7 +66,7 @@ def views_open(state: WorkspaceState, params: Params) -> dict[str, Any]:
 
 
 def views_push(state: WorkspaceState, params: Params) -> dict[str, Any]:
-    spec = _checked_view(params, "modal")
+    spec = checked_view(params, "modal")
     with state.lock:
         user_id = _trigger_user(state, params)
         stack = state.view_stack(user_id)
@@ -92,7 +92,7 @@ def views_update(state: WorkspaceState, params: Params) -> dict[str, Any]:
         if found is None:
             raise ApiError("not_found")
         _, view = found
-        spec = _checked_view(params, view["type"])
+        spec = checked_view(params, view["type"])
         if params.get("hash") and params["hash"] != view["hash"]:
             raise ApiError("hash_conflict")
         replace_view_content(state, view, spec)
@@ -102,7 +102,7 @@ def views_update(state: WorkspaceState, params: Params) -> dict[str, Any]:
 
 
 def views_publish(state: WorkspaceState, params: Params) -> dict[str, Any]:
-    spec = _checked_view(params, "home")
+    spec = checked_view(params, "home")
     user_id = str(params.required("user_id"))
     if user_id not in HUMANS:
         raise ApiError("user_not_found")

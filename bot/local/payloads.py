@@ -7,6 +7,7 @@ signs and delivers them.
 from __future__ import annotations
 
 import copy
+import json
 import secrets
 import time
 from typing import Any
@@ -173,8 +174,6 @@ def view_closed(user_id: str, view: dict[str, Any], *, is_cleared: bool) -> dict
 
 def interaction_form(payload: dict[str, Any]) -> str:
     """The form body interactions arrive in: ``payload=<json>``."""
-    import json
-
     return urlencode({"payload": json.dumps(payload)})
 
 

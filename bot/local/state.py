@@ -296,9 +296,18 @@ class WorkspaceState:
             self.changed.notify_all()
 
     def wait_for(self, predicate: Callable[[], Any], timeout: float) -> Any:
-        """Wait until ``predicate()`` is truthy (re-checked on every change); return its value or None."""
+        """Wait until ``predicate()`` is truthy; return its value, or None after ``timeout`` seconds.
+
+        Re-checked on every change here, and every 50 ms for predicates on things outside the state.
+        """
+        deadline = time.monotonic() + timeout
         with self.changed:
-            return self.changed.wait_for(predicate, timeout=timeout) or None
+            while True:
+                value = predicate()
+                remaining = deadline - time.monotonic()
+                if value or remaining <= 0:
+                    return value or None
+                self.changed.wait(min(0.05, remaining))
 
     def _save(self) -> None:
         data = {"messages": self.messages, "files": self.files, "home": self.home, "last_ts": self._last_ts}

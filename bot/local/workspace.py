@@ -17,7 +17,7 @@ from typing import Any, Callable, Iterable
 
 from bot.local import payloads, responses
 from bot.local.api_files import share_files
-from bot.local.api_views import _checked_view
+from bot.local.api_views import checked_view
 from bot.local.api_params import ApiError, Params
 from bot.local.objects import file_object, message_object, new_file_record, new_view, replace_view_content
 from bot.local.sender import Attempt, Delivery, Sender, Tamper
@@ -290,8 +290,8 @@ class LocalWorkspace:
         self.api.fail_next(method, times, how, retry_after)
 
     def wait_for(self, predicate: Callable[[], Any], timeout: float = 10.0) -> Any:
-        """Block until ``predicate()`` is truthy, re-checking on every change in the workspace;
-        returns its value, or None after ``timeout`` seconds."""
+        """Block until ``predicate()`` is truthy, re-checking on every change in the workspace (and
+        every 50 ms); returns its value, or None after ``timeout`` seconds."""
         return self.state.wait_for(predicate, timeout)
 
     def wait_for_message(self, where: Callable[[dict[str, Any]], bool] = lambda m: True, *, channel: str | None = None,
@@ -374,10 +374,10 @@ class LocalWorkspace:
                 if action == "errors":
                     self.state.mem.view_errors[view_id] = dict(ack.get("errors") or {})
                 elif action == "update":
-                    replace_view_content(self.state, stack[index], _checked_view(Params(view=ack.get("view")), "modal"))
+                    replace_view_content(self.state, stack[index], checked_view(Params(view=ack.get("view")), "modal"))
                     self.state.mem.view_errors.pop(view_id, None)
                 elif action == "push":
-                    spec = _checked_view(Params(view=ack.get("view")), "modal")
+                    spec = checked_view(Params(view=ack.get("view")), "modal")
                     stack.append(new_view(self.state, spec, root_view_id=stack[0]["id"], previous_view_id=view_id))
                 elif action == "clear":
                     stack.clear()

@@ -166,9 +166,9 @@ def test_a_person_reviews_an_episode_in_the_browser(bolt, workspace: LocalWorksp
             page.get_by_test_id("modal-backdrop").wait_for(state="hidden")
             thread.get_by_text("Approved").wait_for()
             assert "owner @Omar Owner" in thread.inner_text()
-            thread.get_by_test_id("only-visible-to-you").wait_for()
+            page.get_by_test_id("only-visible-to-you").wait_for()
             page.get_by_test_id("user-switcher").select_option(OTHER)
+            sync_api.expect(page.get_by_test_id("only-visible-to-you")).to_have_count(0)
             page.get_by_test_id("thread-panel").get_by_text("Approved").wait_for()
-            assert page.get_by_test_id("only-visible-to-you").count() == 0
         finally:
             browser.close()

@@ -47,8 +47,8 @@ def test_a_faithful_script_has_no_findings():
 )
 def test_an_invented_number_gets_a_grounding_finding_on_its_line(sentence, culprit):
     """A number or percentage that is not in the paper is reported, with the line it is on."""
-    found = _findings(_script("What did they find?", sentence), "grounding")
-    assert [(f.line, f.severity) for f in found] == [(2, "error")]
+    found = _findings(_script("What did they find?", "Quite a lot.", sentence), "grounding")
+    assert [(f.line, f.severity) for f in found] == [(3, "error")]
     assert culprit in found[0].message
 
 

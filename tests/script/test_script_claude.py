@@ -6,8 +6,8 @@ import socket
 
 import pytest
 
-from tests.script._papers import SECTIONS, make_paper, script_input
-from tests.script.conftest import TEST_KEY, TEST_MODEL, claude_show, make_settings
+from tests.script._papers import SECTIONS, script_input
+from tests.script._settings import TEST_KEY, TEST_MODEL, claude_show, make_settings
 from workflows.errors import NeedsKey
 from workflows.script.claude import ClaudeWriter
 from workflows.script.errors import KeyRefused, MalformedScript, RequestRejected, WriterUnavailable
@@ -158,3 +158,12 @@ def test_claude_writer_is_built_from_the_configured_retries_and_timeout(standin)
     assert isinstance(writer, ClaudeWriter)
     assert writer._client.max_retries == 3 and writer._client.timeout == 42
     assert str(writer._client.base_url).rstrip("/") == standin.base_url
+
+
+def test_notes_for_a_first_draft_are_sent_after_the_cached_paper(standin, claude_settings, paper):
+    """Notes given without a previous script travel in their own block after the cache breakpoint."""
+    standin.reply_tool(script_input())
+    _write(claude_settings, paper, notes="Focus on the cost figures.")
+    blocks = standin.requests[0].text_blocks()
+    assert "cache_control" in blocks[0] and "Focus on the cost figures." not in blocks[0]["text"]
+    assert "<reviewer_notes>\nFocus on the cost figures.\n</reviewer_notes>" in blocks[-1]["text"]

@@ -4,10 +4,21 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from tests.script._papers import make_paper, script_input
-from tests.script.conftest import TEST_KEY, claude_show, make_settings
+from tests.script._settings import TEST_KEY, claude_show, make_settings
+from workflows.script import claude
 from workflows.script.condense import estimate_tokens
 from workflows.script.writers import get_writer
+
+@pytest.fixture(autouse=True)
+def _no_condensed_papers_from_earlier_tests():
+    """Condensed papers are kept per process; each test here starts without any."""
+    claude._condensed.clear()
+    yield
+    claude._condensed.clear()
+
 
 _SECTION = ("Chapter {n} reports that the measured error fell to {n}.5% after the change. " * 40).strip()
 

@@ -7,7 +7,7 @@ import pytest
 from tests.script._papers import SECTIONS, make_paper, script_input
 from workflows.script.errors import MalformedScript
 from workflows.script.writers import get_writer
-from tests.script.conftest import make_settings
+from tests.script._settings import make_settings
 from workflows.settings import Show
 
 INJECTION = (

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from tests.pdfs import ABSTRACT as PDF_ABSTRACT
 from tests.pdfs import TITLE as PDF_TITLE
 from tests.pdfs import two_column_paper
 from tests.script._papers import KEY_CLAIM, make_paper
-from tests.script.conftest import make_settings
+from tests.script._settings import make_settings
 from workflows.intake.extract import extract_paper
 from workflows.script.checks import check_length, check_script
 from workflows.script.writers import get_writer

@@ -14,7 +14,7 @@ import math
 
 import numpy as np
 from scipy.ndimage import minimum_filter1d
-from scipy.signal import lfilter, resample_poly
+from scipy.signal import resample_poly, sosfilt
 
 # The K-weighting filters, as analog prototypes; the bilinear transform gives the
 # BS.1770 coefficients exactly at 48 kHz and equivalent ones at any other rate.
@@ -43,16 +43,27 @@ def k_weighting(rate: int) -> list[tuple[np.ndarray, np.ndarray]]:
 
 
 def block_loudness(samples: np.ndarray, rate: int) -> np.ndarray:
-    """Mean square of the K-weighted signal in each 400 ms block (step 100 ms); complete blocks only."""
-    y = np.asarray(samples, dtype=np.float64)
-    for b, a in k_weighting(rate):
-        y = lfilter(b, a, y)
-    block, step = int(round(_BLOCK_S * rate)), int(round(_STEP_S * rate))
-    if len(y) < block:
+    """Mean square of the K-weighted signal in each 400 ms block (step 100 ms); complete blocks only.
+
+    Filtered in chunks (the filter state carries over), summing squares per
+    100 ms step, so memory stays small however long the episode is.
+    """
+    x = np.asarray(samples)
+    step = int(round(_STEP_S * rate))
+    per_block = int(round(_BLOCK_S / _STEP_S))
+    steps = len(x) // step
+    if steps < per_block:
         return np.zeros(0)
-    cumulative = np.concatenate([[0.0], np.cumsum(y * y)])
-    starts = np.arange(0, len(y) - block + 1, step)
-    return (cumulative[starts + block] - cumulative[starts]) / block
+    sos = np.array([np.concatenate([b, a]) for b, a in k_weighting(rate)])
+    state = np.zeros((len(sos), 2))
+    energy = np.empty(steps)
+    chunk_steps = max(1, _CHUNK // step)
+    for first in range(0, steps, chunk_steps):
+        last = min(steps, first + chunk_steps)
+        y, state = sosfilt(sos, x[first * step:last * step].astype(np.float64), zi=state)
+        energy[first:last] = np.einsum("ij,ij->i", y.reshape(-1, step), y.reshape(-1, step))
+    cumulative = np.concatenate([[0.0], np.cumsum(energy)])
+    return (cumulative[per_block:] - cumulative[:-per_block]) / (per_block * step)
 
 
 def integrated_loudness(samples: np.ndarray, rate: int) -> float:
@@ -89,59 +100,82 @@ def true_peak_dbtp(samples: np.ndarray) -> float:
     return 20.0 * math.log10(peak) if peak > 0 else float("-inf")
 
 
-def limit(samples: np.ndarray, rate: int, ceiling_dbtp: float, lookahead_ms: float = 5.0) -> np.ndarray:
-    """Reduce gain around peaks so the true peak stays at or under ``ceiling_dbtp``.
-
-    The gain curve is the running minimum of the needed gain over +/- lookahead,
-    smoothed by a window no wider than that, so it never exceeds the needed gain
-    and never jumps from one sample to the next.
-    """
+def limit(samples: np.ndarray, rate: int, ceiling_dbtp: float, *, envelope: np.ndarray | None = None) -> np.ndarray:
+    """Reduce gain around peaks so the true peak stays at or under ``ceiling_dbtp``."""
     x = np.asarray(samples, dtype=np.float32)
+    env = _peak_envelope(x) if envelope is None else envelope
+    return (x * limiter_gain(env, rate, ceiling_dbtp)).astype(np.float32)
+
+
+def limiter_gain(envelope: np.ndarray, rate: int, ceiling_dbtp: float, lookahead_ms: float = 5.0) -> np.ndarray:
+    """The gain curve of a look-ahead peak limiter for a signal with this true-peak ``envelope``.
+
+    The running minimum of the needed gain over +/- lookahead, smoothed by two
+    moving averages whose combined width is no wider than that: the result never
+    exceeds the needed gain anywhere, and changes smoothly (no clicks).
+    """
     ceiling = 10.0 ** (ceiling_dbtp / 20.0)
-    envelope = _peak_envelope(x)
     needed = np.minimum(1.0, ceiling / np.maximum(envelope, 1e-12)).astype(np.float32)
     if needed.min() >= 1.0:
-        return x
+        return np.ones(len(envelope), np.float32)
     half = max(1, int(rate * lookahead_ms / 1000.0))
     gain = minimum_filter1d(needed, size=2 * half + 1, mode="nearest")
-    window = np.hanning(2 * half + 3)[1:-1].astype(np.float32)
-    window /= window.sum()
-    padded = np.pad(gain, half, mode="edge")
-    gain = np.convolve(padded, window, mode="valid")
-    return (x * np.minimum(gain, needed)).astype(np.float32)
+    width = half + 1  # two boxes of half+1 samples span 2*half+1: inside the minimum's window
+    for _ in range(2):
+        gain = _moving_average(gain, width)
+    return np.minimum(gain, needed)
+
+
+def _moving_average(x: np.ndarray, width: int) -> np.ndarray:
+    """Centred moving average (edges extended), via a cumulative sum: O(n)."""
+    left = width // 2
+    padded = np.pad(x.astype(np.float64), (left + 1, width - left - 1), mode="edge")
+    padded[0] = 0.0
+    c = np.cumsum(padded)
+    return ((c[width:] - c[:-width]) / width).astype(np.float32)
 
 
 def _peak_envelope(x: np.ndarray) -> np.ndarray:
-    """Per original sample, the largest oversampled magnitude within half a sample of it."""
+    """Per original sample, the largest oversampled magnitude within one sample of it."""
     out = np.empty(len(x), dtype=np.float32)
     pad = 64
     for start in range(0, len(x), _CHUNK):
         lo, hi = max(0, start - pad), min(len(x), start + _CHUNK + pad)
-        up = np.abs(resample_poly(x[lo:hi], _OVERSAMPLE, 1)).astype(np.float32)
-        up = np.maximum(up, np.roll(up, 1))  # cover the points between this sample and the last
-        up = np.maximum(up, np.roll(up, -1))
+        up = np.abs(resample_poly(x[lo:hi], _OVERSAMPLE, 1))
         n = min(len(x), start + _CHUNK) - start
         first = (start - lo) * _OVERSAMPLE
-        out[start:start + n] = up[first:first + n * _OVERSAMPLE].reshape(n, _OVERSAMPLE).max(axis=1)
-    return np.maximum(out, np.abs(x))
+        per_sample = up[first:first + n * _OVERSAMPLE].reshape(n, _OVERSAMPLE).max(axis=1)
+        # Also cover the oversampled points just before this sample (towards the previous one).
+        before = up[max(first - 1, 0):first - 1 + n * _OVERSAMPLE:_OVERSAMPLE]
+        per_sample[:len(before)] = np.maximum(per_sample[:len(before)], before)
+        out[start:start + n] = per_sample
+    np.maximum(out, np.abs(x), out=out)
+    return out
 
 
 def normalize(
-    samples: np.ndarray, rate: int, target_lufs: float, ceiling_dbtp: float, *, tolerance_lu: float = 0.2, rounds: int = 4
+    samples: np.ndarray, rate: int, target_lufs: float, ceiling_dbtp: float, *, tolerance_lu: float = 0.1, rounds: int = 5
 ) -> tuple[np.ndarray, float, float]:
     """Bring ``samples`` to ``target_lufs`` with true peak <= ``ceiling_dbtp``.
 
     Returns (samples, measured loudness, measured true peak in dBTP). Limiting
-    lowers loudness a little, so gain and limiting repeat until both hold.
+    lowers the loudness a little, so the gain grows by what was lost and the
+    limiter (always applied to the original, never stacked) runs again until
+    the loudness is within ``tolerance_lu``. The peak envelope scales with the
+    gain, so it is computed once.
     """
-    y = np.asarray(samples, dtype=np.float32)
-    loudness = integrated_loudness(y, rate)
-    if not math.isfinite(loudness):
-        return y, loudness, true_peak_dbtp(y)
+    x = np.asarray(samples, dtype=np.float32)
+    measured = integrated_loudness(x, rate)
+    if not math.isfinite(measured):
+        return x, measured, true_peak_dbtp(x)
+    envelope = _peak_envelope(x)
+    gain_db = target_lufs - measured
+    y = x
     for _ in range(rounds):
-        y = (y * 10.0 ** ((target_lufs - loudness) / 20.0)).astype(np.float32)
-        y = limit(y, rate, ceiling_dbtp)
-        loudness = integrated_loudness(y, rate)
-        if abs(loudness - target_lufs) <= tolerance_lu:
+        gain = np.float32(10.0 ** (gain_db / 20.0))
+        y = x * gain * limiter_gain(envelope * gain, rate, ceiling_dbtp)
+        measured = integrated_loudness(y, rate)
+        if abs(measured - target_lufs) <= tolerance_lu:
             break
-    return y, loudness, true_peak_dbtp(y)
+        gain_db += target_lufs - measured
+    return y.astype(np.float32), measured, true_peak_dbtp(y)

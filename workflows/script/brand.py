@@ -3,12 +3,14 @@
 Rules (each finding points at the line it is about):
 
 - **Names.** The show name and each host name must be spelled exactly as
-  configured. A word (or run of words, for a multi-word name) that differs only in
-  case or spacing ("paper trail", "PaperTrail"), or is within a small edit
-  distance of the name and starts with a capital (1 for names of 4–6 letters, 2
-  for longer names; names of 3 letters or fewer: case only), is reported, unless
-  that exact spelling occurs in the paper (then it is a real term) or is another
-  configured name.
+  configured. Reported: a word (or run of words, for a multi-word name) that
+  differs only in case or spacing ("ben", "paper trail", "PaperTrail"), or that
+  starts with a capital and is a near miss: within edit distance 2 of a name of
+  7 letters or more ("Paper Trial"), anywhere; within distance 1 of a shorter
+  name, but not at the start of a sentence (where "Been" or "Data" are ordinary
+  words), and for names of 3 letters or fewer only with the same first letter
+  ("Adda" for "Ada", not "Ken" for "Ben"). Not reported: spellings that occur in
+  the paper (real terms) and other configured names.
 - **Intro.** ``brand.intro`` (``{show}`` filled in) must occur in the first three
   lines, and ``brand.sign_off`` in the last three; case, spacing and punctuation
   do not matter. An empty template is not checked.
@@ -85,14 +87,16 @@ def _names(script: Script, paper: Paper, show: Show) -> list[Finding]:
     paper_text = f"{paper.title}\n{paper.abstract}\n{paper.body_text}"
     findings, seen = [], set()
     for index, line in enumerate(script.lines):
-        words = [re.sub(r"['’]s$", "", w) for w in _WORD.findall(line.text)]  # "Ada's" is Ada
+        matches = list(_WORD.finditer(line.text))
+        words = [re.sub(r"['’]s$", "", m.group(0)) for m in matches]  # "Ada's" is Ada
+        initial = [_starts_sentence(line.text[:m.start()]) for m in matches]
         for name in names:
             size = len(name.split())
-            candidates = [" ".join(words[i:i + size]) for i in range(len(words) - size + 1)]
+            candidates = [(" ".join(words[i:i + size]), initial[i]) for i in range(len(words) - size + 1)]
             if size > 1:
-                candidates += words
-            for candidate in candidates:
-                if (index, candidate) in seen or candidate in names or not _close(candidate, name):
+                candidates += list(zip(words, initial))
+            for candidate, at_start in candidates:
+                if (index, candidate) in seen or candidate in names or not _close(candidate, name, at_start):
                     continue
                 if re.search(rf"(?<!\w){re.escape(candidate)}(?!\w)", paper_text):
                     continue
@@ -102,12 +106,22 @@ def _names(script: Script, paper: Paper, show: Show) -> list[Finding]:
     return findings
 
 
-def _close(candidate: str, name: str) -> bool:
+def _starts_sentence(before: str) -> bool:
+    before = before.rstrip()
+    return not before or before[-1] in ".!?:\"“"
+
+
+def _close(candidate: str, name: str, at_sentence_start: bool) -> bool:
     squash = lambda s: re.sub(r"[\s'’-]", "", s.lower())  # noqa: E731
     if squash(candidate) == squash(name):
         return True
-    allowed = 0 if len(name) <= 3 else 1 if len(name) <= 6 else 2
-    return allowed > 0 and candidate[:1].isupper() and _distance(candidate.lower(), name.lower(), allowed) <= allowed
+    if not candidate[:1].isupper():
+        return False
+    if len(name) >= 7:
+        return _distance(candidate.lower(), name.lower(), 2) <= 2
+    if at_sentence_start or (len(name) <= 3 and candidate[0] != name[0]):
+        return False
+    return _distance(candidate.lower(), name.lower(), 1) <= 1
 
 
 def _distance(a: str, b: str, limit: int) -> int:

@@ -70,6 +70,8 @@ class ClaudeWriter(ScriptWriter):
         ]
         if previous is not None:
             content.append({"type": "text", "text": prompts.revision_text(previous, notes or "(no notes given)")})
+        elif notes:
+            content.append({"type": "text", "text": prompts.notes_text(notes)})
         words = prompts.word_budget(target_minutes, show.writer.words_per_minute)
         message = self._create(
             model=model,

@@ -9,7 +9,8 @@ budget allows). The brand intro opens the script and the brand sign-off closes
 it. Every script says it is an offline draft.
 
 Regeneration keeps the previous lines the notes do not criticise (see
-:mod:`workflows.script.revision`) and adds an answer to the notes.
+:mod:`workflows.script.revision`) and adds an answer to the notes; notes without a
+previous script revise a fresh draft the same way.
 """
 
 from __future__ import annotations
@@ -52,11 +53,11 @@ class OfflineWriter(ScriptWriter):
         notes: str | None = None,
     ) -> WriteResult:
         pool = _sentence_pool(paper, show)
-        if previous is not None and notes:
-            script = revision.revise(previous, notes, paper, pool, show, _finish)
-        else:
-            script = _draft(paper, show, pool, word_budget(target_minutes, show.writer.words_per_minute))
-        return WriteResult(script=script, usage=Usage())
+        if previous is None:
+            previous = _draft(paper, show, pool, word_budget(target_minutes, show.writer.words_per_minute))
+            if not notes:
+                return WriteResult(script=previous, usage=Usage())
+        return WriteResult(script=revision.revise(previous, notes or "", paper, pool, show, _finish), usage=Usage())
 
 
 def _sentence_pool(paper: Paper, show: Show) -> list[Sentence]:
@@ -70,7 +71,7 @@ def _sentence_pool(paper: Paper, show: Show) -> list[Sentence]:
 
 def _main_sections(paper: Paper) -> list[tuple[str, str]]:
     sections = [(_heading(s.heading), s.text) for s in paper.sections if not _SKIPPED.search(s.heading)]
-    return [s for s in sections if s[1].strip()] or [("the paper", paper.body_text)]
+    return [s for s in sections if s[1].strip()] or [("Main Points", paper.body_text)]
 
 
 def _heading(text: str) -> str:
@@ -138,8 +139,8 @@ def _finish(title: str, authors: list[str], lines: list[Line], chapters: list[Ch
 
 
 def _spoken_heading(heading: str) -> str:
-    """A one-word title-case heading ("Results") reads as a common noun mid-sentence."""
-    return heading.lower() if " " not in heading and heading.istitle() else heading
+    """A short title-case heading ("Results", "Related Work") reads as common nouns mid-sentence."""
+    return heading.lower() if len(heading.split()) <= 2 and heading.istitle() else heading
 
 
 def _chosen_sections(sections: list[tuple[str, str]], pool: list[Sentence], limit: int) -> list[int]:

@@ -152,6 +152,11 @@ def revision_text(previous: Script, notes: str) -> str:
     )
 
 
+def notes_text(notes: str) -> str:
+    """Reviewer notes for a first draft (no previous version to revise)."""
+    return f"The reviewers asked for this:\n<reviewer_notes>\n{notes.strip()}\n</reviewer_notes>"
+
+
 def _inline_refs(schema: dict[str, Any]) -> dict[str, Any]:
     """Replace ``$ref``s with their definitions: one self-contained schema."""
     defs = schema.get("$defs", {})

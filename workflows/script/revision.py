@@ -54,9 +54,10 @@ def revise(previous: Script, notes: str, paper: Paper, pool: list[Sentence], sho
 
     said = "\n".join(l.text for l in previous.lines)  # kept lines, and criticised ones: neither comes back
     answer = _answer(notes, [s for s in pool if apply_pronunciations(s.text, show.brand.pronunciations) not in said])
-    extra = [Line(speaker=a, text="Before we finish, one more point from the paper.")]
-    if answer is not None:
-        extra.append(Line(speaker=b, text=apply_pronunciations(answer.text, show.brand.pronunciations)))
+    extra = [] if answer is None else [
+        Line(speaker=a, text="Before we finish, one more point from the paper."),
+        Line(speaker=b, text=apply_pronunciations(answer.text, show.brand.pronunciations)),
+    ]
     insert_at = len(lines) - 1
     lines[insert_at:insert_at] = extra
 

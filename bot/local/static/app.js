@@ -187,6 +187,7 @@
     if (view.thread) q.set("thread", view.thread);
     let s;
     try { s = await (await fetch(`/local/state?${q}`)).json(); } catch { return; }
+    if (s.me !== view.user || s.channel !== channel()) return;  // an answer to an older question
     view.state = s;
     Blocks.configure({ users: s.users });
     renderChrome(s);

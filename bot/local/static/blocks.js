@@ -5,6 +5,10 @@
 const Blocks = (() => {
   let users = {};
   let onAction = () => {};
+  const EMOJI = { headphones: "🎧", white_check_mark: "✅", heavy_check_mark: "✔️", warning: "⚠️", x: "❌", rocket: "🚀",
+    tada: "🎉", hourglass: "⌛", hourglass_flowing_sand: "⏳", microphone: "🎤", page_facing_up: "📄", memo: "📝",
+    eyes: "👀", bell: "🔔", link: "🔗", package: "📦", red_circle: "🔴", large_green_circle: "🟢", construction: "🚧",
+    thumbsup: "👍", "+1": "👍", zzz: "💤", mag: "🔍", arrows_counterclockwise: "🔄", studio_microphone: "🎙️" };
   const COLORS = ["#e8912d", "#2bac76", "#1264a3", "#e01e5a", "#7c3085"];
 
   function configure(opts) { users = opts.users || users; onAction = opts.onAction || onAction; }
@@ -49,6 +53,7 @@ const Blocks = (() => {
     s = s.replace(/(^|[\s(])_([^_\n]+)_(?=$|[\s).,!?:;])/g, "$1<i>$2</i>");
     s = s.replace(/(^|[\s(])~([^~\n]+)~(?=$|[\s).,!?:;])/g, "$1<s>$2</s>");
     s = s.replace(/^&gt; ?(.*)$/gm, "<blockquote>$1</blockquote>");
+    s = s.replace(/:([a-z0-9_+-]+):/g, (m, name) => EMOJI[name] || m);
     s = s.replace(/\n/g, "<br>");
     return s.replace(/\u0000(\d+)\u0000/g, (_, i) => keep[Number(i)]);
   }
