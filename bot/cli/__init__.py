@@ -14,13 +14,14 @@ def cli() -> None:
 
 def _register() -> None:
     # One line per command.
-    from bot.cli import doctor, extract, serve
+    from bot.cli import demo, doctor, extract, serve
     from bot.cli import render
     from bot.cli import script
 
     cli.add_command(extract.command)
     cli.add_command(doctor.command)
     cli.add_command(serve.command)
+    cli.add_command(demo.command)
     cli.add_command(render.command)
     cli.add_command(script.command)
 
