@@ -1,7 +1,9 @@
 """The bolt App: token, signing secret, a retrying WebClient, and every listener.
 
 Acks return at once (``process_before_response=False``): each listener acks
-first and does its work on bolt's listener thread pool.
+first and does its work on bolt's listener thread pool; button clicks are even
+acked by a middleware in the request thread, so bolt's wait-for-ack loop (it
+polls every 10 ms) ends at once.
 """
 
 from __future__ import annotations
@@ -105,6 +107,15 @@ def build_app(services: Services, *, client: WebClient | None = None, workers: i
     @app.middleware
     def _inject(context, next):  # noqa: A002 - bolt's name for it
         context[KEY] = deps
+        next()
+
+    @app.middleware
+    def _ack_clicks_at_once(body, ack, next):  # noqa: A002
+        """Button clicks and selects are acked in the request thread, before their listener is even scheduled
+        (the listener's own ack() is then a no-op). Modal submissions and commands ack in their listener,
+        since their ack may carry errors or a reply."""
+        if body.get("type") == "block_actions":
+            ack()
         next()
 
     @app.error

@@ -1,10 +1,10 @@
-"""Serving the bolt App: Socket Mode, or HTTP on ``POST /slack/events`` (threaded, signature checked by bolt)."""
+"""Serving the bolt App: Socket Mode, or HTTP on ``POST /slack/events`` (concurrent, signature checked by bolt)."""
 
 from __future__ import annotations
 
 import logging
 import threading
-from socketserver import ThreadingMixIn
+from concurrent.futures import ThreadPoolExecutor
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from slack_bolt import App
@@ -15,10 +15,35 @@ log = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"
 
 
-class _ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
-    daemon_threads = True
+class _PooledWSGIServer(WSGIServer):
+    """Each connection is handled on a pool thread; the accept loop only queues it.
+
+    (``ThreadingMixIn`` starts a new thread per request and waits for it to run,
+    which under load makes the accept loop the slowest part of an ack.)
+    """
+
     allow_reuse_address = True
     request_queue_size = 128
+    workers = 64
+
+    def server_activate(self) -> None:
+        super().server_activate()
+        self._pool = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="papercast-http")
+
+    def process_request(self, request, client_address) -> None:
+        self._pool.submit(self._handle, request, client_address)
+
+    def _handle(self, request, client_address) -> None:
+        try:
+            self.finish_request(request, client_address)
+        except Exception:  # noqa: BLE001 - one broken connection must not stop the server
+            self.handle_error(request, client_address)
+        finally:
+            self.shutdown_request(request)
+
+    def server_close(self) -> None:
+        super().server_close()
+        self._pool.shutdown(wait=False, cancel_futures=True)
 
 
 class _QuietHandler(WSGIRequestHandler):
@@ -64,8 +89,8 @@ def _wsgi_app(app: App):
 
 
 def serve_http(app: App, port: int = 3000, host: str = "127.0.0.1") -> HttpServer:
-    """Serve ``POST /slack/events`` in a background thread (one thread per request); port 0 picks a free one."""
-    server = make_server(host, port, _wsgi_app(app), server_class=_ThreadingWSGIServer, handler_class=_QuietHandler)
+    """Serve ``POST /slack/events`` in a background thread (requests on a thread pool); port 0 picks a free one."""
+    server = make_server(host, port, _wsgi_app(app), server_class=_PooledWSGIServer, handler_class=_QuietHandler)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2},
                               name="papercast-http", daemon=True)
     thread.start()

@@ -75,6 +75,8 @@ class Audio(_Section):
     true_peak_dbtp: float = -1.0
     #: The limiter aims this far below true_peak_dbtp, so MP3 encoding cannot push peaks over it.
     codec_headroom_db: float = Field(1.0, ge=0, le=6)
+    #: Low-pass before limiting and encoding (0 = off): keeps MP3 peaks where the limiter put them.
+    lowpass_hz: int = Field(9_000, ge=0)
     hosted_tts_url: str = "https://api.openai.com/v1"
     hosted_tts_model: str = "gpt-4o-mini-tts"
     hosted_tts_concurrency: int = Field(4, ge=1, le=32)

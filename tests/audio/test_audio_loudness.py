@@ -93,3 +93,16 @@ def test_normalize_reaches_the_target_and_limits_true_peak():
     assert peak <= -2.0 + 0.1
     assert loudness.integrated_loudness(y, rate) == pytest.approx(lufs, abs=1e-6)
     assert loudness.true_peak_dbtp(y) == pytest.approx(peak, abs=1e-6)
+
+
+def test_limiting_only_near_peaks_equals_limiting_everything():
+    """The limiter works only on stretches around peaks, and gives the same samples as running it on the whole signal."""
+    rate = 24_000
+    rng = np.random.default_rng(3)
+    x = (rng.standard_normal(rate * 10) * 0.05).astype(np.float32)
+    x[rng.integers(0, len(x), 40)] = 0.8
+    y, _, _ = loudness.normalize(x, rate, -16.0, -3.0, rounds=1)
+    gain = 10 ** ((-16.0 - loudness.integrated_loudness(x, rate)) / 20)
+    whole = x * np.float32(gain) * loudness.limiter_gain(loudness._peak_envelope(x), rate, -3.0, scale=gain)
+    assert np.allclose(y, whole, atol=1e-6)
+    assert not np.allclose(y, x * np.float32(gain), atol=1e-3)  # the limiter did act

@@ -60,7 +60,7 @@ def decode(source: Path, rate: int) -> np.ndarray:
     if not Path(source).is_file():
         raise FfmpegFailed(f"The audio file {source} does not exist.", "Fix the path in papercast.toml.")
     raw = _run(["-i", str(source), "-vn", "-ac", "1", "-ar", str(rate), "-f", "f32le", "pipe:1"], f"decode {source}")
-    return np.frombuffer(raw, dtype="<f4").astype(np.float32)
+    return np.frombuffer(raw, dtype="<f4")  # read-only, no copy
 
 
 def load_clip(source: Path, rate: int) -> np.ndarray:

@@ -11,10 +11,11 @@
 from __future__ import annotations
 
 import math
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
-from scipy.ndimage import minimum_filter1d
-from scipy.signal import resample_poly, sosfilt
+from scipy.ndimage import minimum_filter1d, uniform_filter1d
+from scipy.signal import firwin, sosfilt, upfirdn
 
 # The K-weighting filters, as analog prototypes; the bilinear transform gives the
 # BS.1770 coefficients exactly at 48 kHz and equivalent ones at any other rate.
@@ -24,6 +25,10 @@ _BLOCK_S, _STEP_S = 0.4, 0.1
 _ABSOLUTE_GATE = -70.0
 _RELATIVE_GATE = -10.0
 _OVERSAMPLE = 4
+#: Interpolation filter for 4x oversampling: 49 taps (12 per phase, as in BS.1770-4 Annex 2), odd so the delay is whole.
+_TAPS = (firwin(49, 1.0 / _OVERSAMPLE, window=("kaiser", 8.0)) * _OVERSAMPLE).astype(np.float32)
+_DELAY = (len(_TAPS) - 1) // 2
+_PAD = 16
 _CHUNK = 1 << 18
 
 
@@ -84,15 +89,7 @@ def true_peak(samples: np.ndarray) -> float:
     x = np.asarray(samples, dtype=np.float32)
     if len(x) == 0:
         return 0.0
-    pad = 64  # enough context for the polyphase filter at chunk edges
-    peak = 0.0
-    for start in range(0, len(x), _CHUNK):
-        lo, hi = max(0, start - pad), min(len(x), start + _CHUNK + pad)
-        up = resample_poly(x[lo:hi], _OVERSAMPLE, 1)
-        first = (start - lo) * _OVERSAMPLE
-        last = first + (min(len(x), start + _CHUNK) - start) * _OVERSAMPLE
-        peak = max(peak, float(np.max(np.abs(up[first:last]))))
-    return max(peak, float(np.max(np.abs(x))))
+    return float(max(_map_chunks(x, lambda start, n: float(_oversampled_abs(x, start, n).max()))))
 
 
 def true_peak_dbtp(samples: np.ndarray) -> float:
@@ -100,57 +97,59 @@ def true_peak_dbtp(samples: np.ndarray) -> float:
     return 20.0 * math.log10(peak) if peak > 0 else float("-inf")
 
 
-def limit(samples: np.ndarray, rate: int, ceiling_dbtp: float, *, envelope: np.ndarray | None = None) -> np.ndarray:
+def limit(samples: np.ndarray, rate: int, ceiling_dbtp: float) -> np.ndarray:
     """Reduce gain around peaks so the true peak stays at or under ``ceiling_dbtp``."""
     x = np.asarray(samples, dtype=np.float32)
-    env = _peak_envelope(x) if envelope is None else envelope
-    return (x * limiter_gain(env, rate, ceiling_dbtp)).astype(np.float32)
+    return x * limiter_gain(_peak_envelope(x), rate, ceiling_dbtp)
 
 
-def limiter_gain(envelope: np.ndarray, rate: int, ceiling_dbtp: float, lookahead_ms: float = 5.0) -> np.ndarray:
-    """The gain curve of a look-ahead peak limiter for a signal with this true-peak ``envelope``.
+def limiter_gain(envelope: np.ndarray, rate: int, ceiling_dbtp: float, *, scale: float = 1.0, lookahead_ms: float = 5.0) -> np.ndarray:
+    """The gain curve of a look-ahead peak limiter for a signal whose true-peak envelope is ``envelope * scale``.
 
     The running minimum of the needed gain over +/- lookahead, smoothed by two
     moving averages whose combined width is no wider than that: the result never
     exceeds the needed gain anywhere, and changes smoothly (no clicks).
     """
-    ceiling = 10.0 ** (ceiling_dbtp / 20.0)
-    needed = np.minimum(1.0, ceiling / np.maximum(envelope, 1e-12)).astype(np.float32)
+    needed = np.maximum(envelope, 1e-12, dtype=np.float32)
+    needed *= np.float32(scale / 10.0 ** (ceiling_dbtp / 20.0))
+    np.reciprocal(needed, out=needed)
+    np.minimum(needed, 1.0, out=needed)
     if needed.min() >= 1.0:
-        return np.ones(len(envelope), np.float32)
+        return needed
     half = max(1, int(rate * lookahead_ms / 1000.0))
+    width = half + 1 if half % 2 == 0 else half  # odd, so centred: two boxes span 2*width-1 <= 2*half+1
     gain = minimum_filter1d(needed, size=2 * half + 1, mode="nearest")
-    width = half + 1  # two boxes of half+1 samples span 2*half+1: inside the minimum's window
-    for _ in range(2):
-        gain = _moving_average(gain, width)
-    return np.minimum(gain, needed)
-
-
-def _moving_average(x: np.ndarray, width: int) -> np.ndarray:
-    """Centred moving average (edges extended), via a cumulative sum: O(n)."""
-    left = width // 2
-    padded = np.pad(x.astype(np.float64), (left + 1, width - left - 1), mode="edge")
-    padded[0] = 0.0
-    c = np.cumsum(padded)
-    return ((c[width:] - c[:-width]) / width).astype(np.float32)
+    smoothed = uniform_filter1d(gain, size=width, mode="nearest")
+    uniform_filter1d(smoothed, size=width, mode="nearest", output=gain)
+    del smoothed
+    return np.minimum(gain, needed, out=gain)
 
 
 def _peak_envelope(x: np.ndarray) -> np.ndarray:
-    """Per original sample, the largest oversampled magnitude within one sample of it."""
+    """Per original sample, the largest oversampled magnitude between it and its neighbours."""
     out = np.empty(len(x), dtype=np.float32)
-    pad = 64
-    for start in range(0, len(x), _CHUNK):
-        lo, hi = max(0, start - pad), min(len(x), start + _CHUNK + pad)
-        up = np.abs(resample_poly(x[lo:hi], _OVERSAMPLE, 1))
-        n = min(len(x), start + _CHUNK) - start
-        first = (start - lo) * _OVERSAMPLE
-        per_sample = up[first:first + n * _OVERSAMPLE].reshape(n, _OVERSAMPLE).max(axis=1)
-        # Also cover the oversampled points just before this sample (towards the previous one).
-        before = up[max(first - 1, 0):first - 1 + n * _OVERSAMPLE:_OVERSAMPLE]
-        per_sample[:len(before)] = np.maximum(per_sample[:len(before)], before)
-        out[start:start + n] = per_sample
-    np.maximum(out, np.abs(x), out=out)
+
+    def fill(start: int, n: int) -> None:
+        out[start:start + n] = _oversampled_abs(x, start, n).max(axis=1)
+
+    _map_chunks(x, fill)
+    out[1:] = np.maximum(out[1:], out[:-1])  # the points between a sample and the one before it
     return out
+
+
+def _oversampled_abs(x: np.ndarray, start: int, n: int) -> np.ndarray:
+    """|4x oversampled signal| at samples start..start+n-1 and the 3 points after each: shape (n, 4)."""
+    lo, hi = max(0, start - _PAD), min(len(x), start + n + _PAD)
+    up = upfirdn(_TAPS, x[lo:hi], _OVERSAMPLE)
+    first = (start - lo) * _OVERSAMPLE + _DELAY
+    return np.abs(up[first:first + n * _OVERSAMPLE]).reshape(n, _OVERSAMPLE)
+
+
+def _map_chunks(x: np.ndarray, work):
+    """``work(start, n)`` over chunks of ``x``, on two threads (scipy's filters release the GIL)."""
+    starts = range(0, len(x), _CHUNK)
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="loudness") as pool:
+        return list(pool.map(lambda start: work(start, min(_CHUNK, len(x) - start)), starts))
 
 
 def normalize(
@@ -172,10 +171,26 @@ def normalize(
     gain_db = target_lufs - measured
     y = x
     for _ in range(rounds):
-        gain = np.float32(10.0 ** (gain_db / 20.0))
-        y = x * gain * limiter_gain(envelope * gain, rate, ceiling_dbtp)
+        y = None  # free the previous attempt before making the next
+        gain = 10.0 ** (gain_db / 20.0)
+        y = x * np.float32(gain)
+        for lo, hi in _regions_over(envelope, 10.0 ** (ceiling_dbtp / 20.0) / gain, rate):
+            y[lo:hi] *= limiter_gain(envelope[lo:hi], rate, ceiling_dbtp, scale=gain)
         measured = integrated_loudness(y, rate)
         if abs(measured - target_lufs) <= tolerance_lu:
             break
         gain_db += target_lufs - measured
-    return y.astype(np.float32), measured, true_peak_dbtp(y)
+    return y, measured, true_peak_dbtp(y)
+
+
+def _regions_over(envelope: np.ndarray, threshold: float, rate: int, lookahead_ms: float = 5.0) -> list[tuple[int, int]]:
+    """Stretches of the signal the limiter must touch: peaks over ``threshold`` plus enough context that
+    limiting each stretch on its own gives exactly what limiting the whole signal would."""
+    over = np.flatnonzero(envelope > threshold)
+    if len(over) == 0:
+        return []
+    reach = 2 * max(1, int(rate * lookahead_ms / 1000.0)) + 2  # the minimum filter plus both moving averages
+    breaks = np.flatnonzero(np.diff(over) > 2 * reach)
+    starts = np.concatenate([[over[0]], over[breaks + 1]])
+    ends = np.concatenate([over[breaks], [over[-1]]])
+    return [(max(0, int(a) - reach), min(len(envelope), int(b) + reach + 1)) for a, b in zip(starts, ends)]

@@ -9,7 +9,8 @@ never allows. So every voice here is made from "heart":
   resampled by k, which lowers pitch and formants by k and restores the duration.
 - ``heart-deep``: the same with a smaller k, deeper still.
 
-The model is loaded once per process, on first use, and shared behind a lock.
+The model is loaded once per process, on first use, and shared by threads (text to
+phonemes behind a lock, the network and vocoder concurrently).
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ _SEED = 0
 
 _model = None
 _model_lock = threading.Lock()
-_synth_lock = threading.Lock()
+_g2p_lock = threading.Lock()
 
 
 def _hibari():
@@ -60,7 +61,8 @@ class OfflineSpeech:
     """hibari's bundled voice and pitch-shifted variants of it."""
 
     id = "offline"
-    parallelism = 1
+    #: Lines synthesised at once: one onnxruntime thread each, so this many cores.
+    parallelism = max(1, min(2, os.cpu_count() or 1))
 
     def cache_identity(self, voice: str) -> str:
         self._factor(voice)
@@ -69,8 +71,13 @@ class OfflineSpeech:
     def synthesize(self, text: str, voice: str) -> tuple[np.ndarray, int]:
         k = self._factor(voice)
         model = _hibari()
-        with _synth_lock:
-            samples = model(text, speed=1.0 / k, seed=_SEED)
+        # Text to phonemes is pure Python with shared state: one thread at a time. The ONNX
+        # session and the numpy vocoder are thread-safe and release the GIL, so lines overlap there.
+        with _g2p_lock:
+            sentences = [model.ids(p) for p in model.phonemize(text)]
+        rng = np.random.default_rng(_SEED)  # as hibari's own __call__ with seed=_SEED does
+        parts = [model.from_ids(ids, 1.0 / k, rng) for ids in sentences]
+        samples = np.concatenate(parts) if parts else np.zeros(0, np.float32)
         if k != 1.0:
             ratio = Fraction(k).limit_denominator(100)
             samples = resample_poly(samples, ratio.denominator, ratio.numerator).astype(np.float32)
