@@ -148,3 +148,15 @@ def test_long_lines_are_split_under_the_api_limit(standin):
     assert " ".join(r.body["input"] for r in standin.requests) == text.strip()
     assert len(samples) == pytest.approx(0.3 * len(text.split()) * rate, rel=0.01)
     assert np.isfinite(samples).all()
+
+
+def test_backend_limits_in_flight_requests_even_with_more_callers(standin):
+    """Six threads calling one backend with hosted_tts_concurrency = 2 never have more than 2 requests in flight."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    standin.hold_until_in_flight, standin.hold_timeout = 3, 0.3  # would hold for a third request, if one got through
+    backend = _backend(standin, _Sleeps(), hosted_tts_concurrency=2)
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        results = list(pool.map(lambda i: backend.synthesize(f"Caller {i} speaking.", "alloy"), range(6)))
+    assert len(results) == 6 and len(standin.requests) == 6
+    assert standin.max_in_flight == 2

@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from mutagen.id3 import ID3
+from mutagen.mp3 import MP3
 
 from tests.audio.samples import decode_with_ffmpeg, make_script, make_show, median_f0, vtt_cues
 from workflows.artifacts import sha256_file
@@ -53,7 +54,7 @@ def rendered(tmp_path_factory):
 
 
 def test_mp3_decodes_to_the_length_of_its_parts(rendered):
-    """The MP3 decodes, and lasts intro + lines + pauses + outro (within 1 %)."""
+    """The MP3 (128 kbps, 24 kHz mono) decodes, and lasts intro + lines + pauses + outro (within 1 %)."""
     result, show, script = rendered["result"], rendered["show"], rendered["script"]
     a = show.audio
     intro_s, outro_s = 1.5, 1.0
@@ -62,6 +63,8 @@ def test_mp3_decodes_to_the_length_of_its_parts(rendered):
     gaps = sum(a.chapter_pause_ms if i in chapter_lines else a.pause_ms for i in range(1, len(script.lines))) / 1000
     expected = intro_s + a.pause_ms / 1000 + spoken + gaps + a.pause_ms / 1000 + outro_s
     decoded = len(rendered["samples"]) / rendered["rate"]
+    info = MP3(result.audio.path).info
+    assert (info.bitrate, info.sample_rate, info.channels) == (128_000, 24_000, 1)
     assert decoded == pytest.approx(expected, rel=0.01)
     assert result.duration_seconds == pytest.approx(expected, abs=0.005)
     assert result.segments[0].start == pytest.approx(intro_s + a.pause_ms / 1000, abs=0.005)

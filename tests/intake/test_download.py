@@ -29,6 +29,12 @@ class _Slack:
     sent: dict[str, int] = field(default_factory=dict)
     done: dict[str, threading.Event] = field(default_factory=dict)
     release: threading.Event = field(default_factory=threading.Event)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def finished(self, route: str) -> threading.Event:
+        """Set once the handler for ``route`` has stopped sending (either side may ask first)."""
+        with self._lock:
+            return self.done.setdefault(route, threading.Event())
 
 
 def _handler(state: _Slack) -> type[BaseHTTPRequestHandler]:
@@ -45,7 +51,7 @@ def _handler(state: _Slack) -> type[BaseHTTPRequestHandler]:
             except (BrokenPipeError, ConnectionResetError):
                 pass
             finally:
-                state.done.setdefault(route, threading.Event()).set()
+                state.finished(route).set()
 
         def _serve(self, route: str, auth: str | None) -> None:
             if route == "/files/paper.pdf":
@@ -152,7 +158,7 @@ def test_size_cap_stops_a_streamed_body_without_reading_it_all(slack, tmp_path):
     state, base = slack
     with pytest.raises(errors.FileTooLarge):
         _download(base, "/files/big-streamed.pdf", tmp_path / "big.pdf")
-    assert state.done["/files/big-streamed.pdf"].wait(20), "the server never noticed the client left"
+    assert state.finished("/files/big-streamed.pdf").wait(20), "the server never noticed the client left"
 
     assert state.sent["/files/big-streamed.pdf"] < BIG // 4
     assert _leftovers(tmp_path) == []
@@ -163,7 +169,7 @@ def test_declared_size_over_the_cap_is_refused_before_reading(slack, tmp_path):
     state, base = slack
     with pytest.raises(errors.FileTooLarge, match="64.0 MB"):
         _download(base, "/files/big-declared.pdf", tmp_path / "big.pdf")
-    assert state.done["/files/big-declared.pdf"].wait(20)
+    assert state.finished("/files/big-declared.pdf").wait(20)
 
     assert state.sent["/files/big-declared.pdf"] < BIG // 4
     assert _leftovers(tmp_path) == []

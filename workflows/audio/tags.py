@@ -19,7 +19,7 @@ def write_tags(mp3: Path, script: Script, show: Show, *, chapter_starts: list[fl
     tags = ID3()
     tags.add(TIT2(encoding=3, text=[script.title]))
     tags.add(TALB(encoding=3, text=[show.name]))
-    tags.add(TPE1(encoding=3, text=[" & ".join(h.name for h in show.hosts)]))
+    tags.add(TPE1(encoding=3, text=[" & ".join(script.hosts.values())]))
     tags.add(TDRC(encoding=3, text=[released.isoformat()]))
     tags.add(TCON(encoding=3, text=["Podcast"]))
     tags.add(TLEN(encoding=3, text=[str(total_ms)]))

@@ -170,7 +170,7 @@ def publish_episode(services, episode: Episode, *, checkpoint: Callable[[str], N
             remote_head = clone.fetch()
             if remote_head and (sha := find_commit(clone, clone.origin_ref, episode.id, shas)):
                 checkpoint("pushed")
-                return Published(sha, target.branch, display_url(target.repo), attempt > 1 or True, attempt, files)
+                return Published(sha, target.branch, display_url(target.repo), True, attempt, files)
             _sync_branch(clone, remote_head)
             exclude = clone.origin_ref if remote_head else None
             sha = find_commit(clone, "HEAD", episode.id, shas, exclude=exclude)

@@ -37,7 +37,7 @@ _NETWORK = ("could not resolve host", "connection refused", "timed out", "networ
             "connection reset", "failed to connect", "unable to access", "could not connect",
             "connection closed", "operation timed out")
 _MISSING = ("does not appear to be a git repository", "repository not found", "not found", "no such file")
-_MOVED = ("non-fast-forward", "fetch first", "[rejected]", "stale info", "cannot lock ref")
+_MOVED = ("non-fast-forward", "fetch first", "updates were rejected because the remote contains", "[rejected]", "stale info", "cannot lock ref")
 _REFUSED = ("[remote rejected]", "pre-receive hook declined", "hook declined", "protected branch",
             "insufficient permission", "read-only", "read only")
 
@@ -144,9 +144,10 @@ class WebsiteClone:
 
     def explain(self, e: GitCommandError, what: str) -> PublishError:
         stderr = self.scrub(str(e.stderr or ""))
-        kind = classify(stderr)
+        kind = classify(stderr + "\n" + self.scrub(str(e.stdout or "")))
         repo = display_url(self.target.repo)
-        detail = stderr.strip().replace("\n", " ")[-400:]
+        lines = [ln.strip() for ln in stderr.splitlines() if ln.strip() and not ln.startswith("hint:")]
+        detail = " ".join(lines)[-400:]
         if kind == "auth":
             err = PublishError(f"Publishing failed: {what} could not authenticate to the website repository {repo} ({detail}).",
                                "Check that WEBSITE_GIT_TOKEN or WEBSITE_SSH_KEY is set and has write access, "

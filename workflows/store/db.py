@@ -72,6 +72,7 @@ def make_engine(url: str) -> Engine:
 def migrate(engine: Engine) -> list[int]:
     """Apply pending migrations; returns the numbers applied now."""
     from workflows.store import schema  # noqa: F401  (registers the migrations)
+    from workflows.ship import schema as _ship_schema  # noqa: F401  (the shipping stage's tables)
 
     applied_now: list[int] = []
     with engine.begin() as conn:

@@ -1,0 +1,68 @@
+"""A live site that misbehaves on request: serves a directory, except for paths given a scripted answer."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import urlsplit
+
+
+@dataclass
+class Answer:
+    status: int = 200
+    body: bytes = b""
+    headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0
+
+
+class MisbehavingSite:
+    """``answers[path] = Answer(...)`` scripts one path; every other path is served from ``root`` (404 if missing)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+        self.answers: dict[str, Answer] = {}
+        self.requests: list[tuple[str, dict[str, str]]] = []
+        site = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):  # noqa: N802
+                path = urlsplit(self.path).path
+                site.requests.append((self.path, dict(self.headers)))
+                answer = site.answers.get(path) or site._from_disk(path)
+                if answer.delay:
+                    time.sleep(answer.delay)
+                try:
+                    self.send_response(answer.status)
+                    headers = {"Content-Type": "application/octet-stream", **answer.headers,
+                               "Content-Length": str(len(answer.body))}
+                    for k, v in headers.items():
+                        self.send_header(k, v)
+                    self.end_headers()
+                    self.wfile.write(answer.body)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass
+
+            def log_message(self, *a):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def _from_disk(self, path: str) -> Answer:
+        file = Path(os.path.realpath(self.root / path.lstrip("/")))
+        if file.is_file():
+            return Answer(200, file.read_bytes(), {"Content-Type": "audio/mpeg" if file.suffix == ".mp3" else "text/plain"})
+        return Answer(404, b"<!doctype html><html><body>Not Found</body></html>", {"Content-Type": "text/html"})
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
