@@ -17,6 +17,7 @@ def _register() -> None:
     from bot.cli import demo, doctor, extract, serve
     from bot.cli import render
     from bot.cli import script
+    from bot.cli import check, status
 
     cli.add_command(extract.command)
     cli.add_command(doctor.command)
@@ -24,6 +25,8 @@ def _register() -> None:
     cli.add_command(demo.command)
     cli.add_command(render.command)
     cli.add_command(script.command)
+    cli.add_command(check.command)
+    cli.add_command(status.command)
 
 
 _register()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from workflows.doctor import Check, secrets_in_env, workflow_checks
@@ -51,4 +53,4 @@ def command() -> None:
     secrets = secrets_in_env()
     click.echo(f"secrets set: {', '.join(secrets) if secrets else 'none'} (values never shown)")
     if not all(c.ok for c in checks):
-        raise click.exceptions.Exit(1)
+        sys.exit(1)

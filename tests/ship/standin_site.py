@@ -66,3 +66,34 @@ class MisbehavingSite:
     def close(self) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+
+class RefusingGitServer:
+    """A git smart-HTTP endpoint that refuses every credential (401), recording the Authorization headers it saw."""
+
+    def __init__(self) -> None:
+        self.seen: list[str] = []
+        seen = self.seen
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):  # noqa: N802
+                seen.append(self.headers.get("Authorization", ""))
+                self.send_response(401)
+                self.send_header("WWW-Authenticate", 'Basic realm="git"')
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *a):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}/website.git"
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()

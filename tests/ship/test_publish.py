@@ -6,14 +6,14 @@ import json
 import os
 import subprocess
 import sys
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from lxml import etree
 
 from tests.ship.helpers import AUDIO, git, make_services, ready_episode, remote_commits
+from tests.ship.standin_site import RefusingGitServer
 from workflows.errors import PublishError
 from workflows.runner import StepContext
 from workflows.ship.confirm import check_and_ship
@@ -167,40 +167,48 @@ def test_a_remote_that_refuses_pushes_fails_with_a_message_for_the_owner(svc, si
     assert remote_commits(site.remote_url) == ["Start the local website"]
 
 
-class _Unauthorized(BaseHTTPRequestHandler):
-    seen: list[str] = []
-
-    def do_GET(self):  # noqa: N802
-        _Unauthorized.seen.append(self.headers.get("Authorization", ""))
-        self.send_response(401)
-        self.send_header("WWW-Authenticate", 'Basic realm="git"')
-        self.send_header("Content-Length", "0")
-        self.end_headers()
-
-    def log_message(self, *a):
-        pass
-
-
 def test_authentication_and_network_failures_never_show_the_token(data_dir, db_url, store, clock, monkeypatch):
     """A refused token and an unreachable host each fail with their own advice, and the token appears nowhere."""
     token = "ghp_sekrit0123456789"
     monkeypatch.setenv("WEBSITE_GIT_TOKEN", token)
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Unauthorized)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    server = RefusingGitServer()
     try:
-        url = f"http://127.0.0.1:{server.server_address[1]}/website.git"
+        url = server.url
         svc = make_services(data_dir, db_url, store, clock, repo=url, base_url="http://127.0.0.1:9")
         with pytest.raises(PublishError) as err:
             publish_episode(svc, ready_episode(svc))
         assert "could not authenticate" in err.value.message and "WEBSITE_GIT_TOKEN" in err.value.hint
         assert token not in err.value.for_people()
-        assert _Unauthorized.seen and all(s.startswith("Basic ") for s in _Unauthorized.seen)  # sent as a header
+        assert server.seen and all(s.startswith("Basic ") for s in server.seen)  # sent as a header
         assert token not in (data_dir / "website" / ".git" / "config").read_text()
     finally:
-        server.shutdown()
-        server.server_close()
+        server.close()
     svc = make_services(data_dir / "b", db_url, store, clock, repo="http://127.0.0.1:1/website.git", base_url="http://127.0.0.1:9")
     with pytest.raises(PublishError) as err:
         publish_episode(svc, ready_episode(svc, title="Other"))
     assert "could not reach" in err.value.message and err.value.retryable and token not in err.value.for_people()
     assert os.environ["WEBSITE_GIT_TOKEN"] == token
+
+
+def test_the_step_runner_publishes_and_starts_the_follow_ups(svc, site, clock):
+    """Through the real runner: audio_ready → published with the commit recorded, and the first check scheduled."""
+    from workflows.pipeline import publish_step as pipeline_publish
+    from workflows.runner import StepRunner
+    from workflows.ship.followups import FollowUps
+
+    followups = FollowUps(svc).start(paused=True)
+    runner = StepRunner(svc.store, {"publish": pipeline_publish}, svc.people, svc, workers=1)
+    try:
+        ep = ready_episode(svc)
+        after = runner.advance(ep.id)
+        assert after.state == State.PUBLISHED and after.facts["commit"] == git(f"--git-dir={site.remote_url}", "rev-parse", "main")
+        assert followups.get(ep.id).due_at == clock.now + timedelta(minutes=1)
+        hook = site.remote_url / "hooks" / "pre-receive"
+        hook.write_text("#!/bin/sh\nexit 1\n")
+        hook.chmod(0o755)
+        refused = runner.advance(ready_episode(svc, title="Refused").id)
+        assert refused.state == State.FAILED and refused.failed_step == "publish" and "refused the push" in refused.error
+        assert any("refused the push" in text for _, text in svc.people.named("say"))
+    finally:
+        runner.shutdown()
+        followups.shutdown()

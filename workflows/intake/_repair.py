@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
 import unicodedata
@@ -12,6 +13,8 @@ from workflows.intake._pages import Line, PageText
 
 #: Share of the page height, at the top and at the bottom, where headers and footers live.
 _BAND = 0.12
+#: How many lines from each edge of a page can be header or footer lines.
+_EDGE = 6
 _PAGE_NUMBER = re.compile(r"^(?:page\s*)?#+(?:\s*(?:/|of)\s*#+)?$|^[-–—]\s*#+\s*[-–—]$|^[ivxlc]{1,6}$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u00ad\u200b\ufeff]")
 #: pdfium marks a hyphen at the end of a line with U+FFFE (or U+0002) and joins the lines.
@@ -22,6 +25,8 @@ _SPACES = re.compile(r"[ \t\u00a0]+")
 
 def clean_line(text: str) -> str:
     """One line of PDF text made plain: ligatures split (NFKC), soft breaks resolved."""
+    if text.isascii() and not _CONTROL.search(text):
+        return " ".join(text.split())  # the common case, fast
     text = _SOFT_BREAK_WORD.sub("", text)
     text = _SOFT_BREAK_OTHER.sub("-", text)
     text = unicodedata.normalize("NFKC", text)
@@ -103,13 +108,17 @@ def strip_running_lines(pages: list[PageText]) -> int:
 
 def _outer_lines(page: PageText) -> list[Line]:
     """Lines in the top and bottom bands that a wide gap separates from the body."""
-    lines = sorted(page.lines, key=lambda line: -line.top)
-    steps = [a.top - b.top for a, b in zip(lines, lines[1:]) if a.top - b.top > 1]
+    if len(page.lines) < 4:
+        return []
+    by_top = lambda line: line.top  # noqa: E731
+    upper = heapq.nlargest(_EDGE, page.lines, key=by_top)
+    lower = heapq.nsmallest(_EDGE, page.lines, key=by_top)
+    steps = [abs(a.top - b.top) for edge in (upper, lower) for a, b in zip(edge, edge[1:]) if abs(a.top - b.top) > 1]
     if len(steps) < 3:
         return []
     wide = 1.6 * median(steps)
-    return _zone(lines, wide, lambda ln: ln.top >= page.height * (1 - _BAND)) + _zone(
-        lines[::-1], wide, lambda ln: ln.top <= page.height * _BAND
+    return _zone(upper, wide, lambda ln: ln.top >= page.height * (1 - _BAND)) + _zone(
+        lower, wide, lambda ln: ln.top <= page.height * _BAND
     )
 
 

@@ -18,7 +18,8 @@ _KNOWN_HEADINGS = {
 _NUMBERED = re.compile(r"^(?:(\d{1,2})(?:\.\d{1,2}){0,2}\.?|([IVX]{1,5})\.)\s+(\S.*)$")
 _REFERENCES = re.compile(r"^(?:\d{1,2}\.?\s+|[IVX]{1,5}\.\s+)?(references|bibliography|works cited|literature cited)\s*:?$", re.IGNORECASE)
 _APPENDIX = re.compile(r"^(?:[A-Z]\.?\s+)?(appendix|appendices|supplementary material)\b", re.IGNORECASE)
-_ABSTRACT = re.compile(r"^abstract\b\s*[-—–:.]?\s*(.*)$", re.IGNORECASE)
+#: "Abstract" alone on its line, or followed by punctuation and the text ("Abstract. We...", "Abstract—We...").
+_ABSTRACT = re.compile(r"^abstract\s*(?:[-—–:.]\s*(.*))?$", re.IGNORECASE)
 _AFFILIATION = re.compile(
     r"@|https?:|www\.|\b(universit|institut|department|dept\b|school|college|laborator|lab\b|inc\b|corp|research|"
     r"center|centre|academy|faculty|hospital|foundation)",
@@ -43,6 +44,7 @@ class Parts:
 
 
 def split_paper(lines: list[Line], metadata: dict[str, str]) -> Parts:
+    """Split cleaned lines (reading order, headers gone) into the parts of a paper."""
     parts = Parts()
     body_size = body_font_size(lines)
     title_end = _find_title(lines, body_size, metadata, parts)
@@ -53,7 +55,8 @@ def split_paper(lines: list[Line], metadata: dict[str, str]) -> Parts:
     front_end = min(i for i in (abstract_at, first_heading, title_end + 8, len(lines)) if i is not None)
     names, used = _authors(lines[title_end:front_end], parts.title)
     parts.authors = names or _metadata_authors(metadata)
-    front_end = min(front_end, title_end + used) if abstract_at is None and first_heading is None else front_end
+    if abstract_at is None and first_heading is None:
+        front_end = title_end + used  # nothing else marks where the body starts
 
     body_start = first_heading if first_heading is not None else front_end
     if abstract_at is not None:
@@ -104,6 +107,8 @@ def _plausible_title(text: str) -> bool:
 
 
 def _is_heading(line: Line, body_size: float) -> bool:
+    if len(line.text) > 90:
+        return False
     text = line.text.rstrip(":. ")
     if _REFERENCES.match(line.text):
         return True

@@ -134,16 +134,22 @@ def feed_bytes(index: dict[str, Any], show: Show, *, site_url: str, feed_url: st
     return fg.rss_str(pretty=True)
 
 
-def feed_lists(feed: bytes, *, guid: str, enclosure_url: str | None = None) -> bool:
-    """Whether a feed has an item with this guid (or, failing that, this enclosure URL)."""
+def feed_listing(feed: bytes) -> frozenset[str]:
+    """Every item guid and enclosure URL in a feed (empty if it is not XML)."""
     try:
         root = etree.fromstring(feed, parser=etree.XMLParser(resolve_entities=False, no_network=True))
     except etree.XMLSyntaxError:
-        return False
+        return frozenset()
+    found = set()
     for item in root.iter("item"):
-        if (item.findtext("guid") or "").strip() == guid:
-            return True
+        found.add((item.findtext("guid") or "").strip())
         enclosure = item.find("enclosure")
-        if enclosure_url and enclosure is not None and enclosure.get("url") == enclosure_url:
-            return True
-    return False
+        if enclosure is not None and enclosure.get("url"):
+            found.add(enclosure.get("url"))
+    return frozenset(found - {""})
+
+
+def feed_lists(feed: bytes, *, guid: str, enclosure_url: str | None = None) -> bool:
+    """Whether a feed has an item with this guid (or, failing that, this enclosure URL)."""
+    listing = feed_listing(feed)
+    return guid in listing or (enclosure_url is not None and enclosure_url in listing)

@@ -18,6 +18,8 @@ import socket
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.base import STATE_STOPPED
 from sqlalchemy import delete, insert, select, update
 
 from workflows.ship.confirm import CHECKABLE, check_and_ship
@@ -35,10 +37,19 @@ TICK_JOB = "papercast-followups-tick"
 _REGISTRY: dict[str, "FollowUps"] = {}
 
 
+class _Scheduler(BackgroundScheduler):
+    """APScheduler's background scheduler, minus one last round of due jobs while it shuts down."""
+
+    def _process_jobs(self):
+        if self.state == STATE_STOPPED:
+            return None
+        return super()._process_jobs()
+
+
 def _wake(key: str) -> None:
     """What APScheduler calls (by reference, so jobs stored in the database stay loadable)."""
     followups = _REGISTRY.get(key)
-    if followups is not None:
+    if followups is not None and followups.scheduler is not None:
         followups.run_due()
 
 
@@ -83,6 +94,8 @@ class FollowUps:
         self.key = hashlib.sha1(url.encode()).hexdigest()[:16]  # noqa: S324 - a name, not security
         self.scheduler = None
         self._paused = False
+        #: A due time claimed by an instance that died before planning the next check is skipped after this.
+        self.stale_claim = STALE_CLAIM
         self.leader = SchedulerLeader(self.engine, retry_seconds=self.config.leader_retry_seconds,
                                       on_elected=self._start_scheduler, on_lost=self._stop_scheduler)
 
@@ -93,20 +106,28 @@ class FollowUps:
         self._paused = paused
         self.services.followups = self
         _REGISTRY[self.key] = self
+        self.repair()
         self.leader.start()
         return self
 
+    def repair(self) -> list[str]:
+        """Start follow-ups for published episodes that have none (a crash right after publishing); their ids."""
+        have = {p.episode_id for p in self.pending()}
+        missing = [e.id for e in self.store.in_states(*CHECKABLE) if e.id not in have]
+        for episode_id in missing:
+            self.schedule_after_publish(episode_id)
+        return missing
+
     def shutdown(self) -> None:
-        self.leader.stop()
         if _REGISTRY.get(self.key) is self:
             del _REGISTRY[self.key]
+        self.leader.stop()
 
     def _start_scheduler(self) -> None:
         from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
-        from apscheduler.schedulers.background import BackgroundScheduler
         from apscheduler.triggers.interval import IntervalTrigger
 
-        scheduler = BackgroundScheduler(
+        scheduler = _Scheduler(
             jobstores={"default": SQLAlchemyJobStore(engine=self.engine, tablename=JOB_TABLE)},
             job_defaults={"coalesce": True, "misfire_grace_time": None, "max_instances": 1},
             timezone=timezone.utc,
@@ -123,21 +144,23 @@ class FollowUps:
             self.scheduler.shutdown(wait=False)
             self.scheduler = None
 
+    @staticmethod
+    def job_id(p: Pending) -> str:
+        return f"followup:{p.episode_id}:{_iso(p.due_at)}"
+
     def _wake_at(self, p: Pending) -> None:
-        """One wake-up job at the episode's next due time (replacing the previous one)."""
+        """One wake-up job at the episode's next due time.
+
+        Each due time has its own one-shot job, never removed by papercast (APScheduler
+        removes it after it ran; removing it from inside a run races with that). A
+        wake-up for a due time that moved (snooze, shipped) finds nothing due: harmless.
+        """
         if self.scheduler is None:
             return  # not the leader: the leader's routine tick finds the row
         from apscheduler.triggers.date import DateTrigger
 
-        self.scheduler.add_job(_wake, DateTrigger(run_date=p.due_at), id=f"followup:{p.episode_id}", args=[self.key],
+        self.scheduler.add_job(_wake, DateTrigger(run_date=p.due_at), id=self.job_id(p), args=[self.key],
                                replace_existing=True)
-
-    def _unwake(self, episode_id: str) -> None:
-        if self.scheduler is not None:
-            try:
-                self.scheduler.remove_job(f"followup:{episode_id}")
-            except Exception:  # noqa: BLE001 - the job already ran or never existed (JobLookupError)
-                pass
 
     # --- the schedule -------------------------------------------------------------------------------
 
@@ -174,7 +197,6 @@ class FollowUps:
     def stop(self, episode_id: str) -> None:
         with self.engine.begin() as conn:
             conn.execute(delete(ship_followups).where(ship_followups.c.episode_id == episode_id))
-        self._unwake(episode_id)
 
     def due_soon(self, episode_id: str, minutes: float) -> Pending | None:
         """Move the next check to ``minutes`` from now (snooze, or a quick look after "I fixed it")."""
@@ -212,7 +234,7 @@ class FollowUps:
 
     def _one(self, p: Pending, now: datetime, checker: ShipChecker) -> Outcome:
         if not self.store.claim(f"followup:{p.episode_id}:{_iso(p.due_at)}", self.holder):
-            if now - p.due_at > STALE_CLAIM:  # its claimant died before planning the next one
+            if now - p.due_at > self.stale_claim:  # its claimant died before planning the next one
                 self._advance(p, now, pinged=False, kind=p.last_kind, diagnosis="")
             return Outcome(p.episode_id, p.due_at, "skipped")
         episode = self.store.get(p.episode_id)

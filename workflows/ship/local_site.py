@@ -201,6 +201,8 @@ class LocalWebsite:
 def _handler_for(site: LocalWebsite) -> type[BaseHTTPRequestHandler]:
     class StaticFiles(BaseHTTPRequestHandler):
         server_version = "papercast-local-site"
+        protocol_version = "HTTP/1.1"  # keep-alive: every answer has a Content-Length
+        disable_nagle_algorithm = True
 
         def do_HEAD(self) -> None:  # noqa: N802
             self._serve(body=False)

@@ -19,7 +19,7 @@ from pydantic import BaseModel
 
 from workflows.errors import PapercastError
 from workflows.ship import live
-from workflows.ship.feed import feed_lists
+from workflows.ship.feed import feed_listing
 from workflows.ship.publish import clone_for
 from workflows.ship.targets import PublishTarget, artifact_files, feed_file, target_for
 from workflows.states import State
@@ -96,6 +96,8 @@ class ShipChecker:
                                    limits=httpx.Limits(max_connections=n, max_keepalive_connections=n))
         self._git: tuple[object, set[str], str | None] | None = None
         self._feeds: dict[str, live.Fetched] = {}
+        self._listings: dict[str, frozenset[str]] = {}
+        self._trees: dict[str, dict[str, str]] = {}
         self._blob_ids: dict[str, str] = {}
         self._lock = threading.Lock()  # git object reads and the session caches are not thread-safe
         #: HTTP requests made by this session (all episodes).
@@ -138,10 +140,9 @@ class ShipChecker:
         if error:
             return [Finding(kind="not_pushed", ok=False, message=f"The website repository could not be read: {error}")]
         try:
-            with self._lock:
-                tree = clone.repo.commit(commit).tree
-                found = {f.kind: tree[f.path].hexsha for f in files}
-        except (ValueError, KeyError) as e:
+            tree = self._tree(clone, commit)
+            found = {f.kind: tree[f.path] for f in files}
+        except (PapercastError, KeyError) as e:
             return [Finding(kind="not_committed", ok=False,
                             message=f"Commit {short} with the episode's files is not in the website repository ({type(e).__name__}). "
                                     + _ADVICE["not_committed"])]
@@ -158,6 +159,18 @@ class ShipChecker:
                                     message=f"Commit {short} is in papercast's clone but not on the remote branch "
                                             f"{self.target.branch}. {_ADVICE['not_pushed']}"))
         return findings
+
+    def _tree(self, clone, commit: str) -> dict[str, str]:
+        """{path: blob id} of every file in the commit, read once per session (one `git ls-tree`)."""
+        with self._lock:
+            if commit not in self._trees:
+                listing = clone.git("ls-tree", "-r", "-z", "--full-tree", commit)
+                tree = {}
+                for entry in filter(None, listing.split("\0")):
+                    meta, _, path = entry.partition("\t")
+                    tree[path] = meta.split()[2]
+                self._trees[commit] = tree
+            return self._trees[commit]
 
     def _blob_id(self, art) -> str:
         with self._lock:
@@ -183,6 +196,12 @@ class ShipChecker:
             self.requests += got.requests
         return got, got.requests
 
+    def _listing(self, url: str) -> frozenset[str]:
+        with self._lock:
+            if url not in self._listings:
+                self._listings[url] = feed_listing(self._feeds[url].body or b"")
+            return self._listings[url]
+
     def _live_findings(self, episode: Episode, files, arts) -> tuple[list[Finding], int]:
         findings, requests = [], 0
         for f in files:
@@ -204,7 +223,7 @@ class ShipChecker:
         if got.problem is not None:
             findings.append(Finding(kind=got.problem, ok=False, url=feed.url,
                                     message=f"The feed {feed.url} {got.detail}. {_ADVICE[got.problem]}"))
-        elif got.status == 200 and feed_lists(got.body or b"", guid=episode.id, enclosure_url=audio.url):
+        elif got.status == 200 and (episode.id in self._listing(feed.url) or audio.url in self._listing(feed.url)):
             findings.append(Finding(kind="in_feed", ok=True, url=feed.url, message=f"The feed {feed.url} lists the episode."))
         else:
             stale = live.cache_says_stale(got.headers)

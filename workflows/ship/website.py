@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import base64
 import fcntl
-import os
 import re
 import shlex
 import threading
