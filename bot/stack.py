@@ -70,31 +70,13 @@ def _with_local_slack(settings: Settings, workspace) -> Settings:
     return settings.model_copy(update={"env": env, "show": show})
 
 
-def _start_local_website(settings: Settings):
-    try:
-        from workflows.ship.local_site import LocalWebsite
-    except ImportError:  # the embedded website is not part of this build yet
-        log.warning("the embedded local website is not available; publishing needs publish.repo and publish.base_url")
-        return None
-    return LocalWebsite(settings.data_dir, delay=settings.show.publish.local_deploy_delay).start()
-
-
-def _start_followups(services: Services):
-    try:
-        from workflows.ship.followups import FollowUps
-    except ImportError:  # the follow-up scheduler is not part of this build yet
-        log.warning("live-site follow-ups are not available in this build")
-        return None
-    followups = FollowUps(services)
-    followups.start()
-    return followups
-
-
 def start_stack(settings: Settings, *, port: int | None = None, host: str = "127.0.0.1",
                 workspace_port: int = 0) -> Stack:
     """Start the whole product. ``port`` None picks a free port for the bot in local mode."""
     from bot.app import build_app
     from bot.serve import serve_http, serve_socket
+    from workflows.ship.followups import FollowUps
+    from workflows.ship.local_site import LocalWebsite
 
     stops: list = []
     workspace = website = None
@@ -112,18 +94,15 @@ def start_stack(settings: Settings, *, port: int | None = None, host: str = "127
             services.file_hosts = services.file_hosts | {urlparse(settings.env.slack_api_url).hostname}
 
         if not settings.show.publish.repo:
-            website = _start_local_website(settings)
-            if website is not None:
-                stops.append(website.stop)
-                services.overrides["local_site"] = website
+            website = LocalWebsite(settings.data_dir, delay=settings.show.publish.local_deploy_delay).start()
+            stops.append(website.stop)
+            services.overrides["local_site"] = website
 
         app = build_app(services)  # replaces services.people with the Slack implementation
         runner = pipeline.start(services)
         stops.append(lambda: runner.shutdown(wait=False))
 
-        services.followups = _start_followups(services)
-        if services.followups is not None:
-            stops.append(services.followups.shutdown)
+        stops.append(FollowUps(services).start().shutdown)  # start() attaches itself as services.followups
 
         if settings.slack_mode == "socket":
             server = serve_socket(app, settings.env.slack_app_token.get_secret_value())

@@ -19,17 +19,16 @@ log = logging.getLogger(__name__)
 
 
 def extract_step(ctx: StepContext) -> StepResult:
-    from workflows.intake.download import download_slack_file
+    from workflows.intake.download import download_slack_file, size_limit
     from workflows.intake.extract import extract_paper
 
     svc: Services = ctx.services
     ep = ctx.episode
     source = ep.facts.get("source") or {}
     local = svc.data_dir / "incoming" / f"{ep.id}.pdf"
-    if not local.exists():
-        local.parent.mkdir(parents=True, exist_ok=True)
+    if not local.exists():  # the download writes the whole file or nothing, so a file here is complete
         download_slack_file(source.get("url_private_download", ""), svc.file_token, local,
-                            allowed_hosts=svc.file_hosts, max_bytes=int(svc.show.intake.max_megabytes * 1024 * 1024))
+                            allowed_hosts=svc.file_hosts, max_bytes=size_limit(svc.show.intake))
     pdf = svc.artifacts.put_file(local, kind="pdf", media_type="application/pdf",
                                  filename=source.get("name") or "paper.pdf")
     original = svc.store.find_by_pdf(pdf.sha256, excluding=ep.id)
@@ -62,6 +61,8 @@ def check_version(svc: Services, episode_id: str, script: Script) -> list[Findin
 
 
 def draft_step(ctx: StepContext) -> StepResult:
+    from workflows.script.draft import draft_script
+
     svc: Services = ctx.services
     ep = ctx.episode
     paper = Paper.model_validate(svc.store.paper(ep.id))
@@ -71,15 +72,14 @@ def draft_step(ctx: StepContext) -> StepResult:
         previous = Script.model_validate(latest.script) if latest else None
         notes = ep.facts.get("review_notes")
     writer = writer_for(svc)
-    minutes = ep.target_minutes or svc.show.writer.target_minutes
-    result = writer.write(paper, svc.show, target_minutes=minutes, previous=previous, notes=notes)
-    findings = check_version(svc, ep.id, result.script)
+    draft = draft_script(paper, svc.settings, writer=writer, target_minutes=ep.target_minutes,
+                         previous=previous, notes=notes)
     return StepResult(
-        "draft", reason=f"{writer.id} wrote {result.script.word_count} words",
-        script={"author": "papercast", "writer": result.script.writer or writer.id,
-                "script": result.script.model_dump(mode="json"),
-                "findings": [f.model_dump(mode="json") for f in findings],
-                "usage": result.usage.model_dump(mode="json"), "notes": notes or ""},
+        "draft", reason=f"{writer.id} wrote {draft.script.word_count} words",
+        script={"author": "papercast", "writer": draft.script.writer or writer.id,
+                "script": draft.script.model_dump(mode="json"),
+                "findings": [f.model_dump(mode="json") for f in draft.findings],
+                "usage": draft.usage.model_dump(mode="json"), "notes": notes or ""},
     )
 
 
@@ -121,7 +121,7 @@ def publish_step(ctx: StepContext) -> StepResult:
     ctx.once("audio-shared", lambda: svc.people.share_audio(ctx.episode.id))
     result = ship_publish(ctx)
     followups = svc.followups
-    if followups is not None and result.then is None:
+    if followups is not None:
         result.then = lambda ep: followups.schedule_after_publish(ep.id)
     return result
 

@@ -28,7 +28,7 @@ from typing import Any
 from workflows.artifacts import Artifact
 from workflows.errors import ConcurrentTransition, PapercastError, StepFailed, TransitionNotAllowed
 from workflows.people import People
-from workflows.states import STEP_FOR_STATE
+from workflows.states import STEP_FOR_STATE, State
 from workflows.store.episodes import EpisodeStore
 from workflows.store.records import Episode
 
@@ -135,7 +135,7 @@ class StepRunner:
                 episode = self._run_step(name, episode)
             finally:
                 self.store.release_lease(episode_id, self.holder)
-            if episode.state.value == "failed":
+            if episode.state == State.FAILED:
                 break
         return episode
 

@@ -13,20 +13,10 @@ def cli() -> None:
 
 
 def _register() -> None:
-    # One line per command.
-    from bot.cli import demo, doctor, extract, serve
-    from bot.cli import render
-    from bot.cli import script
-    from bot.cli import check, status
+    from bot.cli import check, demo, doctor, extract, render, script, serve, status
 
-    cli.add_command(extract.command)
-    cli.add_command(doctor.command)
-    cli.add_command(serve.command)
-    cli.add_command(demo.command)
-    cli.add_command(render.command)
-    cli.add_command(script.command)
-    cli.add_command(check.command)
-    cli.add_command(status.command)
+    for module in (serve, demo, doctor, extract, script, render, check, status):
+        cli.add_command(module.command)
 
 
 _register()

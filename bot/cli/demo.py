@@ -43,10 +43,12 @@ def _button(messages: list[dict], action_id: str) -> tuple[str, str] | None:
     return None
 
 
-def _stage_seconds(audit) -> dict[str, float]:
+def _stage_seconds(started, audit) -> dict[str, float]:
+    """Seconds each transition took, counted from the one before it (the first from the drop)."""
     out: dict[str, float] = {}
-    for before, row in zip(audit, audit[1:]):
-        out[row.transition] = round((row.at - before.at).total_seconds(), 2)
+    for row in audit:
+        out[row.transition] = round((row.at - started).total_seconds(), 2)
+        started = row.at
     return out
 
 
@@ -92,14 +94,14 @@ def command(auto: bool, pdf: Path | None, minutes: float, timeout: float) -> Non
         episode = _wait(lambda: (e := store.get(episode.id)).state in {State.SHIPPED, State.FAILED, State.REJECTED} and e,
                         timeout, "the episode to ship")
         audio = store.artifacts(episode.id).get("audio")
-        live_url = episode.facts.get("live_urls", {}).get("audio") or episode.facts.get("live_url")
+        live_url = episode.facts.get("live_url")
         served = None
         if live_url:
             served = hashlib.sha256(httpx.get(live_url, params={"demo": time.time()}, timeout=10).content).hexdigest()
         result = {
             "episode": episode.id, "state": episode.state.value, "live_url": live_url,
             "audio_sha256": audio.sha256 if audio else None, "live_sha256": served,
-            "commit": episode.facts.get("commit"), "seconds": _stage_seconds(store.audit(episode.id)),
+            "commit": episode.facts.get("commit"), "seconds": _stage_seconds(episode.created_at, store.audit(episode.id)),
             "error": episode.error,
         }
         click.echo(json.dumps(result))

@@ -41,6 +41,8 @@ def steps_with_effects(effects_log: Path, block_in: str | None):
         effect(ctx, "downloaded")
         if block_in == "extract":
             effect(ctx, "announced")
+            # Both effects are recorded now; tell the test it may kill us mid-step.
+            effects_log.with_name(f"{effects_log.name}.{ctx.episode.id}.blocked").touch()
             time.sleep(600)  # the test kills us here
         effect(ctx, "announced")
         return StepResult("extract", updates={"title": "A Paper"})

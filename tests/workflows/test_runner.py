@@ -80,8 +80,7 @@ def test_sigkill_in_the_middle_of_a_step_resumes_without_repeating_effects(store
                               cwd=ROOT, stdout=subprocess.PIPE, text=True)
     deadline = time.time() + 60
     while time.time() < deadline:
-        lines = log.read_text().splitlines() if log.exists() else []
-        if sum(1 for l in lines if l.endswith("announced")) >= 2:
+        if len(list(tmp_path.glob("effects.log.*.blocked"))) >= 2:  # both episodes blocked mid-step
             break
         time.sleep(0.05)
     else:

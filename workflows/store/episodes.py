@@ -65,7 +65,7 @@ class EpisodeStore:
         with self.engine.connect() as conn:
             row = conn.execute(select(episodes).where(episodes.c.id == episode_id)).mappings().first()
         if row is None:
-            raise EpisodeNotFound(f"There is no episode {episode_id}.", "Run `papercast status` to list the episodes.")
+            raise _not_found(episode_id)
         return _episode(row)
 
     def all(self) -> list[Episode]:
@@ -108,7 +108,7 @@ class EpisodeStore:
         with self.engine.begin() as conn:
             row = conn.execute(select(episodes.c.facts).where(episodes.c.id == episode_id)).first()
             if row is None:
-                raise EpisodeNotFound(f"There is no episode {episode_id}.")
+                raise _not_found(episode_id)
             merged = {**json.loads(row[0]), **facts}
             conn.execute(update(episodes).where(episodes.c.id == episode_id).values(facts=json.dumps(merged)))
         return self.get(episode_id)
@@ -136,7 +136,7 @@ class EpisodeStore:
         with self.engine.begin() as conn:
             row = conn.execute(select(episodes).where(episodes.c.id == episode_id)).mappings().first()
             if row is None:
-                raise EpisodeNotFound(f"There is no episode {episode_id}.")
+                raise _not_found(episode_id)
             current = _episode(row)
             if expected_version is not None and current.version != expected_version:
                 raise self._lost(conn, current, name)
@@ -288,13 +288,13 @@ class EpisodeStore:
         return (True, json.loads(row[0])) if row else (False, None)
 
     def record_effect(self, episode_id: str, key: str, result: Any) -> None:
-        with self.engine.begin() as conn:
-            try:
-                with conn.begin_nested():
-                    conn.execute(insert(effects).values(episode_id=episode_id, key=key, result=json.dumps(result),
-                                                        at=_iso(self.clock())))
-            except IntegrityError:
-                pass
+        """Remember an effect's result; a second record of the same key is ignored."""
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(insert(effects).values(episode_id=episode_id, key=key, result=json.dumps(result),
+                                                    at=_iso(self.clock())))
+        except IntegrityError:
+            pass
 
     def claim(self, key: str, holder: str = "") -> bool:
         """Insert a unique key; True for the first caller only, across threads, processes and instances."""
@@ -309,6 +309,10 @@ class EpisodeStore:
         with self.engine.connect() as conn:
             row = conn.execute(select(claims.c.holder).where(claims.c.key == key)).first()
         return row[0] if row else None
+
+
+def _not_found(episode_id: str) -> EpisodeNotFound:
+    return EpisodeNotFound(f"There is no episode {episode_id}.", "Run `papercast status` to list the episodes.")
 
 
 def _episode(row) -> Episode:

@@ -34,10 +34,6 @@ class Episode(BaseModel):
     facts: dict[str, Any] = {}
 
     @property
-    def is_done(self) -> bool:
-        return self.state in TERMINAL
-
-    @property
     def is_unshipped(self) -> bool:
         return self.state not in TERMINAL
 
