@@ -19,9 +19,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tests.script._papers import SECTIONS, make_paper, script_input  # noqa: E402
+from tests.script._settings import make_settings  # noqa: E402
 from tests.standins.anthropic_api import AnthropicStandIn  # noqa: E402
 from workflows.script.writers import get_writer  # noqa: E402
-from workflows.settings import Environment, Settings, Show, Writer  # noqa: E402
+from workflows.settings import Show, Writer  # noqa: E402
 
 KEY = "sk-ant-bench"
 
@@ -48,8 +49,7 @@ def main() -> None:
     paper = _paper(10)
     with AnthropicStandIn(valid_keys=(KEY,)) as standin:
         show = Show(writer=Writer(backend="claude", model="claude-sonnet-4-6"))
-        settings = Settings(env=Environment(anthropic_api_key=KEY, anthropic_base_url=standin.base_url), show=show,
-                            show_source="bench")
+        settings = make_settings(key=KEY, base_url=standin.base_url, show=show)
         writer = get_writer("claude", settings)
         standin.reply_tool(_full_script())
         first = writer.write(paper, show, target_minutes=8)

@@ -4,6 +4,7 @@ Public API::
 
     download_slack_file(url, token, dest, *, allowed_hosts, max_bytes, client=None, timeout=30) -> Path
     check_download(path) -> None
+    size_limit(intake) -> int
     extract_paper(pdf, intake) -> Paper
     write_sample_paper(path) -> Path
 

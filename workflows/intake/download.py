@@ -24,6 +24,7 @@ from workflows.intake.errors import (
     LoginPageNotFile,
     NotAPdf,
 )
+from workflows.settings import Intake
 
 PDF_MAGIC = b"%PDF-"
 #: PDF readers look for the magic within the first KiB; so do we.
@@ -68,6 +69,11 @@ def download_slack_file(
     finally:
         if own_client:
             client.close()
+
+
+def size_limit(intake: Intake) -> int:
+    """``intake.max_megabytes`` in bytes: the largest file papercast downloads or reads."""
+    return int(intake.max_megabytes * 1_048_576)
 
 
 def check_download(path: Path) -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 from workflows.intake._pages import PageText, document_metadata, open_pdf, read_page
 from workflows.intake._repair import clean_line, strip_running_lines
 from workflows.intake._structure import split_paper
-from workflows.intake.download import check_download
+from workflows.intake.download import check_download, size_limit
 from workflows.intake.errors import DamagedPdf, FileTooLarge, NoExtractableText, TooLittleText, TooManyPages
 from workflows.intake.paper import Paper, Section
 from workflows.settings import Intake
@@ -29,7 +29,7 @@ def extract_paper(pdf: Path, intake: Intake) -> Paper:
     """Read ``pdf`` within the limits of ``intake``; raise an IntakeError subclass if it cannot be used."""
     pdf = Path(pdf)
     data_size = pdf.stat().st_size
-    max_bytes = int(intake.max_megabytes * 1_048_576)
+    max_bytes = size_limit(intake)
     if data_size > max_bytes:
         raise FileTooLarge(max_bytes, data_size)
     check_download(pdf)

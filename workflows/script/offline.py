@@ -19,7 +19,7 @@ import re
 
 from workflows.intake.paper import Paper
 from workflows.script import revision
-from workflows.script.brand import apply_pronunciations, banned_pattern, brand_text
+from workflows.script.brand import apply_pronunciations, banned_pattern
 from workflows.script.model import Chapter, Line, Script, Usage
 from workflows.script.prompts import word_budget
 from workflows.script.sentences import Sentence, scored_sentences
@@ -80,7 +80,6 @@ def _heading(text: str) -> str:
 
 def _draft(paper: Paper, show: Show, pool: list[Sentence], budget: int) -> Script:
     a, b = (h.key for h in show.hosts)
-    names = [h.name for h in show.hosts]
     lines: list[Line] = []
     chapters: list[Chapter] = []
 
@@ -88,10 +87,9 @@ def _draft(paper: Paper, show: Show, pool: list[Sentence], budget: int) -> Scrip
         lines.append(Line(speaker=speaker, text=apply_pronunciations(text, show.brand.pronunciations)))
 
     chapters.append(Chapter(title="Opening", start_line=0))
-    intro = brand_text(show.brand.intro, show)
-    say(a, f"{intro} I'm {names[0]}, and with me is {names[1]}.".strip())
+    say(a, revision.opening_line(show))
     by = f" by {_authors(paper.authors)}" if paper.authors else ""
-    say(b, f"Hi {names[0]}. Today's paper is \"{paper.title}\"{by}.")
+    say(b, f"Hi {show.hosts[0].name}. Today's paper is \"{paper.title}\"{by}.")
     say(a, "So what is it about, in a nutshell?")
     abstract = [s for s in pool if s.section == -1]
     summary = _best(abstract, max(40, budget // 6))
@@ -118,7 +116,7 @@ def _draft(paper: Paper, show: Show, pool: list[Sentence], budget: int) -> Scrip
     if closing is not None:
         say(a, "Before we wrap up: what is the one thing to remember?")
         say(b, closing.text)
-    say(a, f"That was \"{paper.title}\". {brand_text(show.brand.sign_off, show)}".strip())
+    say(a, revision.closing_line(paper.title, show))
     return _finish(paper.title, paper.authors, lines, chapters, show, notes=None)
 
 

@@ -45,10 +45,9 @@ def revise(previous: Script, notes: str, paper: Paper, pool: list[Sentence], sho
         if index in criticised and index not in (0, last):
             continue
         if index == 0 and index in criticised:
-            line = Line(speaker=a, text=f"{brand_text(show.brand.intro, show)} I'm {show.hosts[0].name}, "
-                                        f"and with me is {show.hosts[1].name}.".strip())
+            line = Line(speaker=a, text=opening_line(show))
         elif index == last and index in criticised:
-            line = Line(speaker=a, text=f"That was \"{previous.title}\". {brand_text(show.brand.sign_off, show)}".strip())
+            line = Line(speaker=a, text=closing_line(previous.title, show))
         kept[index] = len(lines)
         lines.append(line)
 
@@ -71,6 +70,17 @@ def revise(previous: Script, notes: str, paper: Paper, pool: list[Sentence], sho
             continue
         chapters.append(Chapter(title=chapter.title, start_line=start))
     return finish(previous.title, paper.authors, lines, chapters, show, notes=notes)
+
+
+def opening_line(show: Show) -> str:
+    """The first host's opening: the brand intro and the two hosts' names."""
+    a, b = show.hosts
+    return f"{brand_text(show.brand.intro, show)} I'm {a.name}, and with me is {b.name}.".strip()
+
+
+def closing_line(title: str, show: Show) -> str:
+    """The first host's last line: the paper's title and the brand sign-off."""
+    return f"That was \"{title}\". {brand_text(show.brand.sign_off, show)}".strip()
 
 
 def criticised_lines(notes: str, lines: list[Line]) -> set[int]:
