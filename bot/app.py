@@ -122,5 +122,5 @@ def build_app(services: Services, *, client: WebClient | None = None, workers: i
     def _log_error(error, body):
         log.error("listener failed: %s (%s)", type(error).__name__, error, exc_info=error)
 
-    app.papercast_listeners = register_listeners(app)  # type: ignore[attr-defined]
+    register_listeners(app)
     return app

@@ -1,9 +1,8 @@
 """The one place where papercast errors become Slack replies.
 
 A listener wraps its work in :func:`answered`; a :class:`PapercastError` raised
-inside is told to the person who acted, as an ephemeral message (or as a line in
-the episode's thread when nobody in particular acted). A lost race names the
-winner: "<@U1> already approved this at 09:14 UTC".
+inside is told to the person who acted, as an ephemeral message (a DM when
+there is no channel). A lost race names the winner: "<@U1> already approved this at 09:14 UTC".
 """
 
 from __future__ import annotations
@@ -84,10 +83,3 @@ def answered(client: WebClient, *, user: str, channel: str | None, thread_ts: st
         log.info("told %s: %s (%s)", user, e.message, e.kind)
         tell_person(client, channel=channel, user=user, text=text_for(e), thread_ts=thread_ts)
 
-
-def say_in_thread(client: WebClient, *, channel: str, thread_ts: str | None, error: PapercastError) -> None:
-    """An error that concerns the whole episode, as a line in its thread."""
-    try:
-        client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=f":warning: {text_for(error)}")
-    except SlackApiError as e:
-        log.warning("could not post an error in the thread: %s", e.response.get("error"))

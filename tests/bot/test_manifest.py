@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import yaml
 from slack_bolt import App
 
 from bot.app import SCOPE_FOR_FEATURE, SCOPE_FOR_METHOD
 from bot.listeners import register_listeners
 from bot.local import OTHER, OWNER, REVIEWER
+from bot.manifest import load_manifest
 from workflows.states import State
 
-MANIFEST = yaml.safe_load((Path(__file__).resolve().parents[2] / "manifest.yml").read_text())
+MANIFEST = load_manifest()
 #: The manifest's name for an event the app registers (message events come per channel type).
 EVENT_SUBSCRIPTION = {"message": "message.channels"}
 

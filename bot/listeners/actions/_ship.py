@@ -2,21 +2,13 @@
 
 from __future__ import annotations
 
-import importlib
+from collections.abc import Callable
 from typing import Any
 
 from slack_sdk import WebClient
 
 from bot.errors import answered, tell_person
 from bot.listeners._deps import deps, where
-from workflows.errors import PapercastError
-
-
-def ship_actions():
-    try:
-        return importlib.import_module("workflows.ship.actions")
-    except ImportError:
-        raise PapercastError("Shipping actions are not available in this build.", "Update papercast.") from None
 
 
 def describe(result: Any) -> str:
@@ -28,14 +20,14 @@ def describe(result: Any) -> str:
     return result if isinstance(result, str) else ""
 
 
-def run_owner_action(body: dict[str, Any], client: WebClient, context: Any, name: str, episode_id: str,
-                     done: str, **kwargs: Any) -> None:
-    """``workflows.ship.actions.<name>(svc, episode_id, actor, **kwargs)``; NotAllowed etc. go to the person."""
+def run_owner_action(body: dict[str, Any], client: WebClient, context: Any, action: Callable[..., Any],
+                     episode_id: str, done: str, **kwargs: Any) -> None:
+    """``action(svc, episode_id, actor, **kwargs)`` from workflows.ship.actions; NotAllowed etc. go to the person."""
     d = deps(context)
     user = body["user"]["id"]
     channel, thread_ts = where(body)
     with answered(client, user=user, channel=channel, thread_ts=thread_ts):
-        result = getattr(ship_actions(), name)(d.services, episode_id, d.reviewers.actor(user), **kwargs)
+        result = action(d.services, episode_id, d.reviewers.actor(user), **kwargs)
         d.people.status(episode_id)
         detail = describe(result)
         tell_person(client, channel=channel, user=user, thread_ts=thread_ts,

@@ -7,20 +7,14 @@ from typing import Any
 from slack_sdk import WebClient
 
 from bot.blocks import approve_modal, episode_title
-from bot.errors import answered
-from bot.listeners._deps import action_value, deps, where
-from bot.listeners.actions._review import still_in_review
-from workflows.actor import require_reviewer
+from bot.listeners.actions._review import on_review_button
 
 
 def review_approve(ack: Any, body: dict[str, Any], client: WebClient, context: Any) -> None:
     ack()
-    d = deps(context)
-    user = body["user"]["id"]
-    seen = action_value(body)
-    channel, thread_ts = where(body)
-    with answered(client, user=user, channel=channel, thread_ts=thread_ts):
-        require_reviewer(d.reviewers.actor(user), "approve an episode")
-        episode = still_in_review(d.services, seen["e"], seen["s"])
+
+    def open_modal(d, actor, episode, script_version) -> None:
         client.views_open(trigger_id=body["trigger_id"], view=approve_modal(
-            episode.id, seen["s"], episode.version, episode_title(episode), episode.uploader))
+            episode.id, script_version, episode.version, episode_title(episode), episode.uploader))
+
+    on_review_button(body, client, context, "approve an episode", open_modal)

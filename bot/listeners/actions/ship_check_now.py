@@ -8,8 +8,9 @@ from slack_sdk import WebClient
 
 from bot.listeners._deps import action_value
 from bot.listeners.actions._ship import run_owner_action
+from workflows.ship import actions as ship
 
 
 def ship_check_now(ack: Any, body: dict[str, Any], client: WebClient, context: Any) -> None:
     ack()
-    run_owner_action(body, client, context, "check_now", action_value(body)["e"], ":mag: Checked the live site.")
+    run_owner_action(body, client, context, ship.check_now, action_value(body)["e"], ":mag: Checked the live site.")

@@ -7,6 +7,7 @@ from typing import Any
 from slack_sdk import WebClient
 
 from bot.listeners.actions._ship import run_owner_action
+from workflows.ship import actions as ship
 
 
 def ship_reassign(ack: Any, body: dict[str, Any], client: WebClient, context: Any) -> None:
@@ -14,5 +15,5 @@ def ship_reassign(ack: Any, body: dict[str, Any], client: WebClient, context: An
     action = body["actions"][0]
     episode_id = action["block_id"].split(":", 1)[1]  # "reassign:<episode id>"
     new_owner = action.get("selected_user")
-    run_owner_action(body, client, context, "reassign", episode_id, f":handshake: <@{new_owner}> owns it now.",
+    run_owner_action(body, client, context, ship.reassign, episode_id, f":handshake: <@{new_owner}> owns it now.",
                      new_owner=new_owner)

@@ -8,11 +8,12 @@ from slack_sdk import WebClient
 
 from bot.listeners._deps import action_value
 from bot.listeners.actions._ship import run_owner_action
+from workflows.ship import actions as ship
 
 
 def ship_snooze(ack: Any, body: dict[str, Any], client: WebClient, context: Any) -> None:
     ack()
     seen = action_value(body)
     minutes = float(seen.get("m") or 60)
-    run_owner_action(body, client, context, "snooze", seen["e"], f":zzz: Snoozed for {minutes:g} minutes.",
+    run_owner_action(body, client, context, ship.snooze, seen["e"], f":zzz: Snoozed for {minutes:g} minutes.",
                      minutes=minutes)

@@ -9,8 +9,9 @@ from slack_sdk import WebClient
 from bot.blocks import HELP, ledger_blocks, ledger_text
 from bot.errors import answered
 from bot.listeners._deps import deps
-from bot.listeners.actions._ship import describe, ship_actions
+from bot.listeners.actions._ship import describe
 from workflows.errors import EpisodeNotFound
+from workflows.ship import actions as ship
 
 
 def papercast(ack: Any, command: dict[str, Any], respond: Any, client: WebClient, context: Any) -> None:
@@ -26,7 +27,7 @@ def papercast(ack: Any, command: dict[str, Any], respond: Any, client: WebClient
         user = command["user_id"]
         with answered(client, user=user, channel=command.get("channel_id")):
             episode = _find(d, words[1])
-            result = ship_actions().check_now(d.services, episode.id, d.reviewers.actor(user))
+            result = ship.check_now(d.services, episode.id, d.reviewers.actor(user))
             d.people.status(episode.id)
             respond(text=f":mag: {episode.title or episode.id}: {describe(result) or 'checked'}")
         return

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from slack_sdk import WebClient
 
-from bot.errors import answered
-from bot.listeners._deps import deps
-from bot.listeners.views._submitted import submitted
+from bot.listeners.views._submitted import decide
 from workflows import review
 
 
@@ -18,9 +17,4 @@ def approve_modal(ack: Any, body: dict[str, Any], view: dict[str, Any], client: 
         ack(response_action="errors", errors={"owner": "Pick the person who makes sure the episode goes live."})
         return
     ack()
-    d = deps(context)
-    user, seen, channel, thread_ts = submitted(body, view, d.services)
-    with answered(client, user=user, channel=channel, thread_ts=thread_ts):
-        review.approve(d.services, seen["e"], d.reviewers.actor(user), owner=owner, expected_version=seen["v"])
-        d.people.mark_decided(seen["e"], seen["s"])
-        d.people.status(seen["e"])
+    decide(body, view, client, context, partial(review.approve, owner=owner))
