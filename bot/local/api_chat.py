@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import secrets
-from typing import Any, Callable
+from typing import Any
 
-from bot.local.api_params import ApiError, Params, check_blocks
+from bot.local.api_params import ApiError, Method, Params, check_blocks, thread_root
 from bot.local.objects import bot_message_fields, message_object
+from bot.local.payloads import block_elements
 from bot.local.state import (BOT_ID, BOT_USER, HUMANS, REVIEWER, REVIEWERS_GROUP, TEAM_DOMAIN, TEAM_ID,
                              WorkspaceState, dm_channel_id)
-
-Method = Callable[[WorkspaceState, Params], dict[str, Any]]
 
 
 def _channel(state: WorkspaceState, params: Params, name: str = "channel") -> str:
@@ -20,16 +19,19 @@ def _channel(state: WorkspaceState, params: Params, name: str = "channel") -> st
     return channel_id
 
 
+def _message(state: WorkspaceState, channel_id: str, ts: Any, missing: str = "message_not_found") -> dict[str, Any]:
+    """The stored message ``ts`` of a channel; ApiError(``missing``) when there is none."""
+    message = state.find_message(channel_id, str(ts))
+    if message is None:
+        raise ApiError(missing)
+    return message
+
+
 def _with_ids(blocks: list[dict[str, Any]] | None) -> list[dict[str, Any]] | None:
     """Give blocks and interactive elements the ids Slack generates when the app leaves them out."""
     for block in blocks or []:
         block.setdefault("block_id", secrets.token_urlsafe(4))
-        elements = list(block.get("elements", [])) if block["type"] == "actions" else []
-        if isinstance(block.get("accessory"), dict):
-            elements.append(block["accessory"])
-        if block["type"] == "input" and isinstance(block.get("element"), dict):
-            elements.append(block["element"])
-        for element in elements:
+        for element in block_elements(block):
             element.setdefault("action_id", secrets.token_urlsafe(4))
     return blocks
 
@@ -53,15 +55,6 @@ def message_content(params: Params) -> dict[str, Any]:
     return content
 
 
-def _thread_root(state: WorkspaceState, channel_id: str, thread_ts: Any) -> str | None:
-    if not thread_ts:
-        return None
-    parent = state.find_message(channel_id, str(thread_ts))
-    if parent is None:
-        raise ApiError("thread_not_found")
-    return parent.get("thread_ts") or parent["ts"]
-
-
 def auth_test(state: WorkspaceState, params: Params) -> dict[str, Any]:
     return {"url": state.base_url, "team": TEAM_DOMAIN, "user": "papercast", "team_id": TEAM_ID,
             "user_id": BOT_USER, "bot_id": BOT_ID, "is_enterprise_install": False}
@@ -71,7 +64,7 @@ def chat_post_message(state: WorkspaceState, params: Params) -> dict[str, Any]:
     channel_id = _channel(state, params)
     message = {**message_content(params), "type": "message", "team": TEAM_ID, **bot_message_fields()}
     with state.lock:
-        thread_ts = _thread_root(state, channel_id, params.get("thread_ts"))
+        thread_ts = thread_root(state, channel_id, params.get("thread_ts"))
         if thread_ts:
             message["thread_ts"] = thread_ts
             if params.flag("reply_broadcast"):
@@ -83,9 +76,7 @@ def chat_post_message(state: WorkspaceState, params: Params) -> dict[str, Any]:
 def chat_update(state: WorkspaceState, params: Params) -> dict[str, Any]:
     channel_id = _channel(state, params)
     with state.lock:
-        message = state.find_message(channel_id, str(params.required("ts")))
-        if message is None:
-            raise ApiError("message_not_found")
+        message = _message(state, channel_id, params.required("ts"))
         if message.get("bot_id") != BOT_ID:
             raise ApiError("cant_update_message")
         content = message_content(params) if (params.get("text") or params.get("blocks")) else {}
@@ -102,10 +93,7 @@ def chat_delete(state: WorkspaceState, params: Params) -> dict[str, Any]:
     channel_id = _channel(state, params)
     ts = str(params.required("ts"))
     with state.lock:
-        message = state.find_message(channel_id, ts)
-        if message is None:
-            raise ApiError("message_not_found")
-        if message.get("bot_id") != BOT_ID:
+        if _message(state, channel_id, ts).get("bot_id") != BOT_ID:
             raise ApiError("cant_delete_message")
         state.delete_message(channel_id, ts)
     return {"channel": channel_id, "ts": ts}
@@ -118,7 +106,7 @@ def chat_post_ephemeral(state: WorkspaceState, params: Params) -> dict[str, Any]
         raise ApiError("user_not_in_channel")
     message = {**message_content(params), "type": "message", "channel": channel_id, **bot_message_fields()}
     with state.lock:
-        thread_ts = _thread_root(state, channel_id, params.get("thread_ts"))
+        thread_ts = thread_root(state, channel_id, params.get("thread_ts"))
         if thread_ts:
             message["thread_ts"] = thread_ts
         stored = state.add_ephemeral(user_id, message)
@@ -128,9 +116,7 @@ def chat_post_ephemeral(state: WorkspaceState, params: Params) -> dict[str, Any]
 def chat_get_permalink(state: WorkspaceState, params: Params) -> dict[str, Any]:
     channel_id = _channel(state, params)
     ts = str(params.required("message_ts"))
-    message = state.find_message(channel_id, ts)
-    if message is None:
-        raise ApiError("message_not_found")
+    message = _message(state, channel_id, ts)
     link = f"{state.base_url}archives/{channel_id}/p{ts.replace('.', '')}"
     if message.get("thread_ts") and message["thread_ts"] != ts:
         link += f"?thread_ts={message['thread_ts']}&cid={channel_id}"
@@ -165,10 +151,7 @@ def conversations_open(state: WorkspaceState, params: Params) -> dict[str, Any]:
 def conversations_replies(state: WorkspaceState, params: Params) -> dict[str, Any]:
     channel_id = _channel(state, params)
     with state.lock:
-        message = state.find_message(channel_id, str(params.required("ts")))
-        if message is None:
-            raise ApiError("thread_not_found")
-        root = message.get("thread_ts") or message["ts"]
+        root = thread_root(state, channel_id, params.required("ts"))
         messages = [message_object(state, m) for m in state.history(channel_id, root)]
     return {"messages": messages, "has_more": False, "response_metadata": {"next_cursor": ""}}
 
@@ -198,9 +181,7 @@ def reactions_add(state: WorkspaceState, params: Params) -> dict[str, Any]:
     channel_id = _channel(state, params)
     name = str(params.required("name")).strip(":")
     with state.lock:
-        message = state.find_message(channel_id, str(params.required("timestamp")))
-        if message is None:
-            raise ApiError("message_not_found")
+        message = _message(state, channel_id, params.required("timestamp"))
         reactions = message.setdefault("reactions", [])
         reaction = next((r for r in reactions if r["name"] == name), None)
         if reaction is None:
@@ -209,7 +190,7 @@ def reactions_add(state: WorkspaceState, params: Params) -> dict[str, Any]:
         if BOT_USER in reaction["users"]:
             raise ApiError("already_reacted")
         reaction["users"].append(BOT_USER)
-        reaction["count"] += 1
+        reaction["count"] = len(reaction["users"])
         state.touch()
     return {}
 

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import secrets
-from typing import Any, Callable
+from typing import Any
 
-from bot.local.api_params import ApiError, Params, check_blocks
+from bot.local.api_params import ApiError, Method, Params, check_blocks, thread_root
 from bot.local.objects import bot_message_fields, file_object, new_file_record
 from bot.local.state import BOT_USER, CHANNEL_NAME, TEAM_ID, WorkspaceState
-
-Method = Callable[[WorkspaceState, Params], dict[str, Any]]
 
 
 def files_get_upload_url_external(state: WorkspaceState, params: Params) -> dict[str, Any]:
@@ -78,12 +76,7 @@ def files_complete_upload_external(state: WorkspaceState, params: Params) -> dic
             if channel_id is None:
                 raise ApiError("channel_not_found")
             resolved.append(channel_id)
-        thread_ts = str(params["thread_ts"]) if params.get("thread_ts") else None
-        if thread_ts and resolved:
-            parent = state.find_message(resolved[0], thread_ts)
-            if parent is None:
-                raise ApiError("thread_not_found")
-            thread_ts = parent.get("thread_ts") or parent["ts"]
+        thread_ts = thread_root(state, resolved[0], params.get("thread_ts")) if resolved else None
         blocks = check_blocks(params.structured("blocks", "invalid_blocks"))
         for channel_id in resolved:
             share_files(state, channel_id, [f["id"] for f in files], user_id=BOT_USER,

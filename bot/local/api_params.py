@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any, Callable
+
+if TYPE_CHECKING:
+    from bot.local.state import WorkspaceState
 
 
 class ApiError(Exception):
@@ -41,6 +44,10 @@ class Params(dict):
         return value in (True, 1, "1", "true", "True")
 
 
+#: A Web API method: the workspace and the call's parameters in, the ``ok`` answer's fields out.
+Method = Callable[["WorkspaceState", Params], dict[str, Any]]
+
+
 def check_blocks(blocks: Any) -> list[dict[str, Any]] | None:
     """Blocks as Slack accepts them: a list of at most 50 objects each with a type."""
     if blocks is None:
@@ -48,3 +55,13 @@ def check_blocks(blocks: Any) -> list[dict[str, Any]] | None:
     if not isinstance(blocks, list) or len(blocks) > 50 or not all(isinstance(b, dict) and isinstance(b.get("type"), str) for b in blocks):
         raise ApiError("invalid_blocks")
     return blocks
+
+
+def thread_root(state: WorkspaceState, channel_id: str, thread_ts: Any) -> str | None:
+    """The thread a ``thread_ts`` parameter names (None without one); ApiError when there is no such message."""
+    if not thread_ts:
+        return None
+    root = state.thread_root(channel_id, str(thread_ts))
+    if root is None:
+        raise ApiError("thread_not_found")
+    return root

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any
 
-from bot.local.api_params import ApiError, Params
+from bot.local.api_params import ApiError, Method, Params
 from bot.local.objects import new_view, replace_view_content
 from bot.local.state import HUMANS, WorkspaceState
-
-Method = Callable[[WorkspaceState, Params], dict[str, Any]]
 
 _MAX_STACK = 3
 
@@ -61,7 +59,7 @@ def views_open(state: WorkspaceState, params: Params) -> dict[str, Any]:
         user_id = _trigger_user(state, params)
         view = new_view(state, spec)
         state.mem.views[user_id] = [view]
-        state.touch()
+        state.touch(persist=False)
         return {"view": view}
 
 
@@ -75,7 +73,7 @@ def views_push(state: WorkspaceState, params: Params) -> dict[str, Any]:
         view = new_view(state, spec, root_view_id=stack[0]["id"] if stack else None,
                         previous_view_id=stack[-1]["id"] if stack else None)
         stack.append(view)
-        state.touch()
+        state.touch(persist=False)
         return {"view": view}
 
 

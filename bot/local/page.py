@@ -6,7 +6,6 @@ browser makes the sender deliver the real signed request to the bot.
 
 from __future__ import annotations
 
-import json
 import threading
 from importlib import resources
 from typing import TYPE_CHECKING, Any
@@ -16,6 +15,7 @@ from bot.local.objects import message_object
 from bot.local.reply import Reply
 from bot.local.state import CHANNEL_ID, CHANNEL_NAME, HUMANS, PEOPLE, REVIEWER, dm_channel_id
 from bot.local.webapi import parse_body
+from workflows.errors import PapercastError
 
 if TYPE_CHECKING:
     from bot.local.workspace import LocalWorkspace
@@ -103,7 +103,7 @@ def _act(ws: "LocalWorkspace", action: str, data: dict[str, Any]) -> dict[str, A
         with ws.state.lock:
             kept = [m for m in ws.state.mem.ephemerals.get(user, []) if m["ts"] != data.get("ts")]
             ws.state.mem.ephemerals[user] = kept
-            ws.state.touch()
+            ws.state.touch(persist=False)
         return {}
     return {"error": f"unknown action {action}"}
 
@@ -123,10 +123,7 @@ def handle(ws: "LocalWorkspace", verb: str, path: str, query: str, headers: dict
             result = _act(ws, path[len("local/"):], data)
         except (KeyError, ValueError) as e:
             return Reply.json({"ok": False, "error": str(e)}, status=400)
-        except Exception as e:  # a driver refusal (PapercastError) shown to the person in the page
-            message = getattr(e, "message", None)
-            if message is None:
-                raise
-            return Reply.json({"ok": False, "error": message}, status=400)
+        except PapercastError as e:  # a driver refusal, shown to the person in the page
+            return Reply.json({"ok": False, "error": e.message}, status=400)
         return Reply.json({"ok": "error" not in result, **result})
     return Reply.text("Not Found", status=404)

@@ -48,14 +48,19 @@ def _channel_ref(channel_id: str) -> dict[str, Any]:
     return {"id": channel_id, "name": CHANNEL_NAME if channel_id == CHANNEL_ID else "directmessage"}
 
 
+def block_elements(block: dict[str, Any]) -> list[dict[str, Any]]:
+    """The interactive elements of a block: an actions block's elements, an accessory, an input's element."""
+    elements = list(block.get("elements", [])) if block.get("type") == "actions" else []
+    for key in ("accessory", "element"):
+        if isinstance(block.get(key), dict):
+            elements.append(block[key])
+    return elements
+
+
 def find_element(blocks: list[dict[str, Any]], action_id: str) -> tuple[str, dict[str, Any]] | None:
     """(block_id, element) of the interactive element with ``action_id`` in a list of blocks."""
     for block in blocks or []:
-        candidates = list(block.get("elements", [])) if block.get("type") == "actions" else []
-        for key in ("accessory", "element"):
-            if isinstance(block.get(key), dict):
-                candidates.append(block[key])
-        for element in candidates:
+        for element in block_elements(block):
             if element.get("action_id") == action_id:
                 return block.get("block_id", ""), element
     return None

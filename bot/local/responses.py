@@ -44,7 +44,7 @@ def apply(state: WorkspaceState, target: ResponseUrl, data: dict[str, Any]) -> s
                 return "message_not_found"
             if target.is_ephemeral:
                 state.mem.ephemerals[target.user_id].remove(original)
-                state.touch()
+                state.touch(persist=False)
             else:
                 state.delete_message(target.channel_id or "", original["ts"])
             return None
@@ -53,7 +53,7 @@ def apply(state: WorkspaceState, target: ResponseUrl, data: dict[str, Any]) -> s
                 return "message_not_found"
             original.pop("blocks", None)
             original.update(_content(data))
-            state.touch()
+            state.touch(persist=not target.is_ephemeral)
             return None
         if not (data.get("text") or data.get("blocks") or data.get("attachments")):
             return "no_text"

@@ -177,19 +177,24 @@ class WorkspaceState:
             message.setdefault("type", "message")
             message.setdefault("ts", self.next_ts())
             self.messages.setdefault(channel_id, []).append(message)
-            thread_ts = message.get("thread_ts")
-            if thread_ts and thread_ts != message["ts"]:
-                parent = self.find_message(channel_id, thread_ts)
-                if parent is not None:
-                    parent["thread_ts"] = thread_ts
-                    parent["reply_count"] = parent.get("reply_count", 0) + 1
-                    users = parent.setdefault("reply_users", [])
-                    if message.get("user") and message["user"] not in users:
-                        users.append(message["user"])
-                    parent["reply_users_count"] = len(users)
-                    parent["latest_reply"] = message["ts"]
+            self._summarise_thread(channel_id, message)
             self.touch()
             return message
+
+    def _summarise_thread(self, channel_id: str, reply: dict[str, Any]) -> None:
+        """Set the reply_count / reply_users / latest_reply Slack shows on a thread's parent, from its replies."""
+        thread_ts = reply.get("thread_ts")
+        parent = self.find_message(channel_id, thread_ts) if thread_ts and thread_ts != reply["ts"] else None
+        if parent is None:
+            return
+        replies = [m for m in self.messages[channel_id] if m.get("thread_ts") == thread_ts and m["ts"] != thread_ts]
+        users = list(dict.fromkeys(m["user"] for m in replies if m.get("user")))
+        parent["thread_ts"] = thread_ts
+        parent.update({"reply_count": len(replies), "reply_users": users, "reply_users_count": len(users)})
+        if replies:
+            parent["latest_reply"] = replies[-1]["ts"]
+        else:
+            parent.pop("latest_reply", None)
 
     def find_message(self, channel_id: str, ts: str) -> dict[str, Any] | None:
         with self.lock:
@@ -197,6 +202,12 @@ class WorkspaceState:
                 if message["ts"] == ts:
                     return message
             return None
+
+    def thread_root(self, channel_id: str, ts: str) -> str | None:
+        """The ts of the thread the message ``ts`` starts or belongs to, or None if there is no such message."""
+        with self.lock:
+            message = self.find_message(channel_id, ts)
+            return None if message is None else message.get("thread_ts") or message["ts"]
 
     def find_any_message(self, ts: str) -> tuple[str, dict[str, Any]] | None:
         """(channel id, message) for a ts in any channel."""
@@ -207,22 +218,25 @@ class WorkspaceState:
                         return channel_id, message
             return None
 
-    def delete_message(self, channel_id: str, ts: str) -> bool:
+    def delete_message(self, channel_id: str, ts: str) -> None:
         with self.lock:
-            before = len(self.messages.get(channel_id, []))
+            gone = [m for m in self.messages.get(channel_id, []) if m["ts"] == ts]
             self.messages[channel_id] = [m for m in self.messages.get(channel_id, []) if m["ts"] != ts]
+            for message in gone:
+                self._summarise_thread(channel_id, message)
             self.touch()
-            return len(self.messages[channel_id]) != before
 
     def history(self, channel_id: str, thread_ts: str | None = None) -> list[dict[str, Any]]:
-        """Top-level messages of a channel, or one thread (parent first), oldest first."""
+        """Top-level messages of a channel, or one thread (parent first), oldest first.
+
+        These are the stored messages themselves: hold the lock and copy them out with
+        :func:`bot.local.objects.message_object`.
+        """
         with self.lock:
             messages = self.messages.get(channel_id, [])
             if thread_ts is None:
-                picked = [m for m in messages if not m.get("thread_ts") or m["thread_ts"] == m["ts"]]
-            else:
-                picked = [m for m in messages if m["ts"] == thread_ts or m.get("thread_ts") == thread_ts]
-            return json.loads(json.dumps(picked))
+                return [m for m in messages if not m.get("thread_ts") or m["thread_ts"] == m["ts"]]
+            return [m for m in messages if m["ts"] == thread_ts or m.get("thread_ts") == thread_ts]
 
     # --- ephemeral messages, views -------------------------------------------------
 
@@ -231,7 +245,7 @@ class WorkspaceState:
             message.setdefault("ts", self.next_ts())
             message["is_ephemeral"] = True
             self.mem.ephemerals.setdefault(user_id, []).append(message)
-            self.touch()
+            self.touch(persist=False)
             return message
 
     def find_ephemeral(self, user_id: str, ts: str) -> dict[str, Any] | None:
@@ -288,11 +302,13 @@ class WorkspaceState:
 
     # --- change notification and persistence ---------------------------------------
 
-    def touch(self) -> None:
-        """Record that something changed: wake waiters, save to disk."""
+    def touch(self, *, persist: bool = True) -> None:
+        """Record that something changed: wake waiters, and save to disk unless only
+        the in-memory part changed (``persist=False``: modals, ephemerals, view errors)."""
         with self.lock:
             self.version += 1
-            self._save()
+            if persist:
+                self._save()
             self.changed.notify_all()
 
     def wait_for(self, predicate: Callable[[], Any], timeout: float) -> Any:

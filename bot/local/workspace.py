@@ -33,6 +33,12 @@ class LocalWorkspaceError(PapercastError):
     kind = "local_workspace"
 
 
+def _message_event(message: dict[str, Any], channel: str) -> dict[str, Any]:
+    """The ``message`` event Slack delivers for a message a person posted in ``channel``."""
+    return {**message, "channel": channel, "event_ts": message["ts"],
+            "channel_type": "im" if channel.startswith("D") else "channel"}
+
+
 class LocalWorkspace:
     """A local Slack workspace: Web API, event sender and web page on one loopback port.
 
@@ -100,11 +106,8 @@ class LocalWorkspace:
             if thread_ts:
                 message["thread_ts"] = self._thread_root(channel, thread_ts)
                 message["parent_user_id"] = self.state.find_message(channel, message["thread_ts"]).get("user")
-            stored = self.state.add_message(channel, message)
-            event = {**message_object(self.state, stored), "channel": channel, "event_ts": stored["ts"],
-                     "channel_type": "im" if channel.startswith("D") else "channel"}
-        delivery = self.deliver_event(event)
-        return {"message": message_object(self.state, stored), "delivery": delivery}
+            posted = message_object(self.state, self.state.add_message(channel, message))
+        return {"message": posted, "delivery": self.deliver_event(_message_event(posted, channel))}
 
     def drop_pdf(self, user_id: str, path: Path | str, text: str = "", *, channel: str = CHANNEL_ID,
                  thread_ts: str | None = None, filename: str | None = None, data: bytes | None = None) -> dict[str, Any]:
@@ -126,8 +129,7 @@ class LocalWorkspace:
                                  extra={"subtype": "file_share"})
             message = message_object(self.state, stored)
             file = file_object(self.state, record["id"])
-        share = {**message, "channel": channel, "event_ts": stored["ts"],
-                 "channel_type": "im" if channel.startswith("D") else "channel"}
+        share = _message_event(message, channel)
         shared = {"type": "file_shared", "channel_id": channel, "file_id": record["id"], "user_id": user_id,
                   "file": {"id": record["id"]}, "event_ts": stored["ts"]}
         deliveries = [self.deliver_event(share), self.deliver_event(shared)]
@@ -193,7 +195,7 @@ class LocalWorkspace:
             view = copy.deepcopy(stack[index])
             cleared = index == 0 and len(stack) > 1
             del stack[index:]
-            self.state.touch()
+            self.state.touch(persist=False)
         if not view.get("notify_on_close"):
             return None
         payload = payloads.view_closed(user_id, view, is_cleared=cleared)
@@ -314,16 +316,16 @@ class LocalWorkspace:
             raise LocalWorkspaceError(f"{user_id} is not a person in the local workspace.", f"Use one of {HUMANS}.")
 
     def _thread_root(self, channel: str, thread_ts: str) -> str:
-        parent = self.state.find_message(channel, thread_ts)
-        if parent is None:
+        root = self.state.thread_root(channel, thread_ts)
+        if root is None:
             raise LocalWorkspaceError(f"There is no message {thread_ts} in {channel}.", "Use the ts of a message in that channel.")
-        return parent.get("thread_ts") or parent["ts"]
+        return root
 
     @staticmethod
     def _element(blocks: list[dict[str, Any]], action_id: str) -> tuple[str, dict[str, Any]]:
         found = payloads.find_element(blocks, action_id)
         if found is None:
-            ids = [e.get("action_id") for b in blocks for e in b.get("elements", []) + [b.get("accessory") or {}] if isinstance(e, dict)]
+            ids = [e.get("action_id") for b in blocks for e in payloads.block_elements(b)]
             raise LocalWorkspaceError(f"No element with action_id {action_id!r} there.", f"Known action ids: {ids}.")
         return found
 
@@ -385,4 +387,4 @@ class LocalWorkspace:
                     del stack[index:]
             except ApiError:
                 self.state.mem.view_errors[view_id] = {"": "The app answered with a view Slack would reject."}
-            self.state.touch()
+            self.state.touch(persist=False)
