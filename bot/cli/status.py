@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 
 import click
 
 from workflows.store.db import make_engine, migrate
-from workflows.store.episodes import EpisodeStore
+from workflows.store.episodes import EpisodeStore, utcnow
 from workflows.settings import load_settings
 
 
@@ -30,7 +30,7 @@ def command() -> None:
     if not ledger:
         click.echo("No episodes yet.")
         return
-    now = datetime.now(timezone.utc)
+    now = utcnow()
     click.echo(f"{'EPISODE':<14} {'STATE':<16} {'OWNER':<12} {'AGE':>7}  TITLE / LAST CHECK")
     for e in ledger:
         last = (e.facts.get("last_check") or {}).get("kind", "")

@@ -11,6 +11,28 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 
+class _LoopbackServer:
+    """A threaded HTTP server on a free 127.0.0.1 port, serving until :meth:`close`."""
+
+    def __init__(self, handler: type[BaseHTTPRequestHandler]) -> None:
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.server.daemon_threads = True
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+class _QuietHandler(BaseHTTPRequestHandler):
+    def log_message(self, *a):
+        pass
+
+
 @dataclass
 class Answer:
     status: int = 200
@@ -19,7 +41,7 @@ class Answer:
     delay: float = 0.0
 
 
-class MisbehavingSite:
+class MisbehavingSite(_LoopbackServer):
     """``answers[path] = Answer(...)`` scripts one path; every other path is served from ``root`` (404 if missing)."""
 
     def __init__(self, root: Path) -> None:
@@ -28,7 +50,7 @@ class MisbehavingSite:
         self.requests: list[tuple[str, dict[str, str]]] = []
         site = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(_QuietHandler):
             def do_GET(self):  # noqa: N802
                 path = urlsplit(self.path).path
                 site.requests.append((self.path, dict(self.headers)))
@@ -46,16 +68,7 @@ class MisbehavingSite:
                 except (BrokenPipeError, ConnectionResetError):
                     pass
 
-            def log_message(self, *a):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}"
+        super().__init__(Handler)
 
     def _from_disk(self, path: str) -> Answer:
         file = Path(os.path.realpath(self.root / path.lstrip("/")))
@@ -63,19 +76,15 @@ class MisbehavingSite:
             return Answer(200, file.read_bytes(), {"Content-Type": "audio/mpeg" if file.suffix == ".mp3" else "text/plain"})
         return Answer(404, b"<!doctype html><html><body>Not Found</body></html>", {"Content-Type": "text/html"})
 
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
 
-
-class RefusingGitServer:
+class RefusingGitServer(_LoopbackServer):
     """A git smart-HTTP endpoint that refuses every credential (401), recording the Authorization headers it saw."""
 
     def __init__(self) -> None:
         self.seen: list[str] = []
         seen = self.seen
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(_QuietHandler):
             def do_GET(self):  # noqa: N802
                 seen.append(self.headers.get("Authorization", ""))
                 self.send_response(401)
@@ -83,17 +92,8 @@ class RefusingGitServer:
                 self.send_header("Content-Length", "0")
                 self.end_headers()
 
-            def log_message(self, *a):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        super().__init__(Handler)
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}/website.git"
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        return f"{self.base_url}/website.git"

@@ -10,13 +10,12 @@ from __future__ import annotations
 import functools
 import shutil
 import subprocess
-import tempfile
 import warnings
 from pathlib import Path
 
 import numpy as np
 
-from workflows.audio.wavfile import read_wav, wav_bytes
+from workflows.audio.wavfile import wav_bytes
 from workflows.errors import AudioError
 
 
@@ -64,15 +63,12 @@ def decode(source: Path, rate: int) -> np.ndarray:
 
 
 def load_clip(source: Path, rate: int) -> np.ndarray:
-    """An intro or outro file as mono float32 at ``rate``; WAVs go through pydub, others through ffmpeg to WAV."""
+    """An intro or outro file as mono float32 at ``rate``; WAVs go through pydub, others through :func:`decode`."""
     source = Path(source)
     if not source.is_file():
         raise FfmpegFailed(f"The audio file {source} does not exist.", "Fix audio.intro_file or audio.outro_file in papercast.toml.")
     if source.suffix.lower() != ".wav":
-        with tempfile.TemporaryDirectory(prefix="papercast-clip-") as tmp:
-            wav = Path(tmp) / "clip.wav"
-            _run(["-i", str(source), "-vn", "-ac", "1", "-ar", str(rate), "-c:a", "pcm_s16le", str(wav)], f"decode {source}")
-            return read_wav(wav)[0]
+        return decode(source, rate)
     try:
         clip = audio_segment().from_wav(str(source)).set_channels(1)
     except Exception:  # noqa: BLE001 - pydub reads 8/16/32-bit PCM only; anything else goes through ffmpeg

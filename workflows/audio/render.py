@@ -187,9 +187,8 @@ def render_in_worker(
     """:func:`render_episode` in a separate process; any crash there becomes an :class:`AudioError` here."""
     from workflows.audio.worker import run_in_worker
 
-    return run_in_worker(
-        script, show, env, out_dir=out_dir, cache_dir=cache_dir, progress=progress, store=store, released=released
-    )
+    render = dict(script=script, show=show, env=env, out_dir=Path(out_dir), cache_dir=Path(cache_dir), store=store, released=released)
+    return run_in_worker(render, progress)
 
 
 __all__ = ["RenderResult", "Segment", "Timeline", "render_episode", "render_in_worker"]

@@ -13,15 +13,10 @@ from __future__ import annotations
 
 import multiprocessing
 import signal
-from datetime import date
-from pathlib import Path
 from typing import Any
 
-from workflows.artifacts import ArtifactStore
 from workflows.audio import speech
 from workflows.errors import AudioError, PapercastError
-from workflows.script.model import Script
-from workflows.settings import Environment, Show
 
 _POLL_SECONDS = 0.2
 _DRAIN_SECONDS = 2.0
@@ -34,32 +29,13 @@ class AudioWorkerFailed(AudioError):
     retryable = True
 
 
-def run_in_worker(
-    script: Script,
-    show: Show,
-    env: Environment,
-    *,
-    out_dir: Path,
-    cache_dir: Path,
-    progress=None,
-    store: ArtifactStore | None = None,
-    released: date | None = None,
-):
-    """Run ``render_episode`` in a spawned process; see :func:`workflows.audio.render.render_in_worker`."""
+def run_in_worker(render: dict[str, Any], progress=None):
+    """Run ``render_episode(**render)`` in a spawned process; see :func:`workflows.audio.render.render_in_worker`."""
     from workflows.audio.render import RenderResult
 
     context = multiprocessing.get_context("spawn")
     reader, writer = context.Pipe(duplex=False)
-    job = {
-        "plugins": speech.plugin_modules([h.speech for h in show.hosts]),
-        "script": script,
-        "show": show,
-        "env": env,
-        "out_dir": Path(out_dir),
-        "cache_dir": Path(cache_dir),
-        "store": store,
-        "released": released,
-    }
+    job = {"plugins": speech.plugin_modules([h.speech for h in render["show"].hosts]), "render": render}
     process = context.Process(target=_work, args=(job, writer), name="papercast-audio", daemon=True)
     process.start()
     writer.close()  # only the worker writes; when it exits, the reader sees end-of-file
@@ -129,11 +105,7 @@ def _work(job: dict[str, Any], messages) -> None:  # messages: the writing end o
         speech.import_plugins(job["plugins"])
         from workflows.audio.render import render_episode
 
-        result = render_episode(
-            job["script"], job["show"], job["env"],
-            out_dir=job["out_dir"], cache_dir=job["cache_dir"], store=job["store"], released=job["released"],
-            progress=lambda done, total: messages.send(("progress", done, total)),
-        )
+        result = render_episode(**job["render"], progress=lambda done, total: messages.send(("progress", done, total)))
         messages.send(("result", result.model_dump_json()))
     except PapercastError as e:
         messages.send(("error", type(e), dict(vars(e)), e.message))

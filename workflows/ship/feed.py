@@ -148,8 +148,3 @@ def feed_listing(feed: bytes) -> frozenset[str]:
             found.add(enclosure.get("url"))
     return frozenset(found - {""})
 
-
-def feed_lists(feed: bytes, *, guid: str, enclosure_url: str | None = None) -> bool:
-    """Whether a feed has an item with this guid (or, failing that, this enclosure URL)."""
-    listing = feed_listing(feed)
-    return guid in listing or (enclosure_url is not None and enclosure_url in listing)

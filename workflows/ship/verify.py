@@ -95,8 +95,8 @@ class ShipChecker:
         self.client = httpx.Client(timeout=followup.http_timeout_seconds, follow_redirects=False,
                                    limits=httpx.Limits(max_connections=n, max_keepalive_connections=n))
         self._git: tuple[object, set[str], str | None] | None = None
-        self._feeds: dict[str, live.Fetched] = {}
-        self._listings: dict[str, frozenset[str]] = {}
+        self._feeds: dict[str, tuple[live.Fetched, frozenset[str]]] = {}
+        self._feed_lock = threading.Lock()  # one fetch of the feed per session, even when episodes are checked in parallel
         self._trees: dict[str, dict[str, str]] = {}
         self._blob_ids: dict[str, str] = {}
         self._lock = threading.Lock()  # git object reads and the session caches are not thread-safe
@@ -185,22 +185,15 @@ class ShipChecker:
             self.requests += n
         return n
 
-    def _feed(self, url: str) -> tuple[live.Fetched, int]:
-        """The feed, fetched once per session; (answer, requests made now)."""
-        with self._lock:
+    def _feed(self, url: str) -> tuple[live.Fetched, frozenset[str], int]:
+        """The feed and the ids and URLs it lists, fetched once per session; (answer, listing, requests made now)."""
+        with self._feed_lock:
             if url in self._feeds:
-                return self._feeds[url], 0
-        got = live.fetch(self.client, url, expected_sha256=None, keep_body=True)
-        with self._lock:
-            self._feeds.setdefault(url, got)
-            self.requests += got.requests
-        return got, got.requests
-
-    def _listing(self, url: str) -> frozenset[str]:
-        with self._lock:
-            if url not in self._listings:
-                self._listings[url] = feed_listing(self._feeds[url].body or b"")
-            return self._listings[url]
+                return *self._feeds[url], 0
+            got = live.fetch(self.client, url, expected_sha256=None, keep_body=True)
+            listed = feed_listing(got.body or b"") if got.problem is None and got.status == 200 else frozenset()
+            self._feeds[url] = got, listed
+        return *self._feeds[url], self._count(got.requests)
 
     def _live_findings(self, episode: Episode, files, arts) -> tuple[list[Finding], int]:
         findings, requests = [], 0
@@ -217,13 +210,13 @@ class ShipChecker:
                 findings.append(Finding(kind=got.problem, ok=False, url=f.url,
                                         message=f"{f.url} {got.detail}. {_ADVICE[got.problem]}"))
         feed = feed_file(self.services.show.publish, self.target)
-        got, made = self._feed(feed.url)
+        got, listing, made = self._feed(feed.url)
         requests += made
         audio = next(f for f in files if f.kind == "audio")
         if got.problem is not None:
             findings.append(Finding(kind=got.problem, ok=False, url=feed.url,
                                     message=f"The feed {feed.url} {got.detail}. {_ADVICE[got.problem]}"))
-        elif got.status == 200 and (episode.id in self._listing(feed.url) or audio.url in self._listing(feed.url)):
+        elif got.status == 200 and (episode.id in listing or audio.url in listing):
             findings.append(Finding(kind="in_feed", ok=True, url=feed.url, message=f"The feed {feed.url} lists the episode."))
         else:
             stale = live.cache_says_stale(got.headers)
