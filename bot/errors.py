@@ -8,16 +8,15 @@ there is no channel). A lost race names the winner: "<@U1> already approved this
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.blocks._kit import when
 from workflows.errors import ConcurrentTransition, PapercastError
+from workflows.store.records import AuditRow
 
 log = logging.getLogger(__name__)
 
@@ -35,30 +34,23 @@ class SlackUnavailable(PapercastError):
                    "Press Retry in a minute; if it keeps failing, check the bot's scopes with `papercast doctor`.")
 
 
-_WINNER = re.compile(r"^(?P<what>\w+) by (?P<who>\S+) at (?P<at>.+)$")
 _DID = {"approve": "approved this", "reject": "rejected this", "request_changes": "requested changes",
         "edit": "edited the script", "submit": "posted a new version", "draft": "wrote a new draft",
         "reassign": "reassigned it", "retry": "retried it", "publish_manually": "chose to publish by hand"}
 
 
-def who_decided(winner: str | None) -> str:
-    """``approve by U1 at 2026-…`` → ``<@U1> already approved this at 2026-11-23 09:14 UTC``."""
-    m = _WINNER.match(winner or "")
-    if not m:
+def who_decided(move: AuditRow | None) -> str:
+    """The winning audit row → ``<@U1> already approved this at 2026-11-23 09:14 UTC.``"""
+    if move is None:
         return "Someone else decided first."
-    who = m["who"]
-    who = "papercast" if who == "papercast" else f"<@{who}>"
-    try:
-        at = when(datetime.fromisoformat(m["at"]))
-    except ValueError:
-        at = m["at"]
-    return f"{who} already {_DID.get(m['what'], m['what'])} at {at}."
+    who = "papercast" if move.actor == "papercast" else f"<@{move.actor}>"
+    return f"{who} already {_DID.get(move.transition, move.transition)} at {when(move.at)}."
 
 
 def text_for(error: PapercastError) -> str:
     """What a person reads for an error."""
     if isinstance(error, ConcurrentTransition):
-        return f"{who_decided(error.winner)} Nothing else changed."
+        return f"{who_decided(error.last_move)} Nothing else changed."
     return error.for_people()
 
 

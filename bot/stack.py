@@ -110,7 +110,7 @@ def start_stack(settings: Settings, *, port: int | None = None, host: str = "127
             server = serve_http(app, port=port if port is not None else (0 if workspace else settings.env.port),
                                 host=host)
             if workspace is not None:
-                workspace.set_bot_url(f"http://127.0.0.1:{server.port}/slack/events")
+                workspace.set_bot_url(server.url)
         stops.append(server.stop)
     except BaseException:
         for stop in reversed(stops):

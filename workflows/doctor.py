@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import importlib.util
 import os
-import shutil
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -74,11 +73,9 @@ def speech_check(s: Settings) -> Check:
     if "hosted" in backends and s.env.hosted_tts_api_key is None:
         return Check("speech", False, "a host uses the hosted TTS but HOSTED_TTS_API_KEY is not set",
                      "Export HOSTED_TTS_API_KEY, or set that host's speech to \"offline\".")
-    ffmpeg = shutil.which("ffmpeg")
-    if ffmpeg is None:
-        import imageio_ffmpeg
+    from workflows.audio.codec import ffmpeg_exe
 
-        ffmpeg = imageio_ffmpeg.get_ffmpeg_exe()
+    ffmpeg = ffmpeg_exe()
     return Check("speech", True, f"backends {', '.join(backends)}; ffmpeg at {ffmpeg}")
 
 

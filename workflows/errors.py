@@ -59,11 +59,18 @@ class ConcurrentTransition(PapercastError):
 
     kind = "concurrent_transition"
 
-    def __init__(self, message: str, current_state: str, current_version: int, winner: str | None) -> None:
+    def __init__(self, message: str, current_state: str, current_version: int, last_move=None) -> None:
         super().__init__(message, "Reload the episode to see what changed.")
         self.current_state = current_state
         self.current_version = current_version
-        self.winner = winner
+        #: The audit row (``workflows.store.records.AuditRow``) of the move that won, if any.
+        self.last_move = last_move
+
+    @property
+    def winner(self) -> str | None:
+        """``"approve by U1 at 2026-…"``: the winning move in one line."""
+        m = self.last_move
+        return f"{m.transition} by {m.actor} at {m.at.isoformat()}" if m else None
 
 
 class EpisodeNotFound(PapercastError):

@@ -7,6 +7,7 @@ from datetime import datetime, timezone
 from bot.blocks import edit_modal, progress_bar, review_message, stage_line
 from bot.blocks.modals import joined_parts, split_for_inputs
 from bot.errors import text_for, who_decided
+from workflows.store.records import AuditRow
 from workflows.errors import ConcurrentTransition
 from workflows.states import State
 from workflows.store.records import Episode, ScriptVersion
@@ -40,9 +41,13 @@ def test_a_script_too_long_for_slack_cannot_be_edited_there():
 
 
 def test_the_loser_of_a_race_is_told_who_decided_and_when():
-    """ConcurrentTransition.winner "approve by U1 at …" reads as "<@U1> already approved this at … UTC"."""
-    assert who_decided("approve by U1 at 2026-11-23T09:14:00+00:00") == "<@U1> already approved this at 2026-11-23 09:14 UTC."
-    error = ConcurrentTransition("lost", "approved", 5, "reject by U2 at 2026-11-23T09:14:00+00:00")
+    """The winning move (approve by U1 at …) reads as "<@U1> already approved this at … UTC"."""
+    def move(transition: str, actor: str) -> AuditRow:
+        return AuditRow(episode_id="ep_1", transition=transition, from_state="in_review", to_state="approved",
+                        from_version=4, actor=actor, reason="", at="2026-11-23T09:14:00+00:00")
+
+    assert who_decided(move("approve", "U1")) == "<@U1> already approved this at 2026-11-23 09:14 UTC."
+    error = ConcurrentTransition("lost", "approved", 5, move("reject", "U2"))
     assert text_for(error).startswith("<@U2> already rejected this")
     assert who_decided(None) == "Someone else decided first."
 

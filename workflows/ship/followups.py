@@ -25,6 +25,7 @@ from sqlalchemy import delete, insert, select, update
 from workflows.ship.confirm import CHECKABLE, check_and_ship
 from workflows.ship.leader import SchedulerLeader
 from workflows.ship.schema import ship_followups
+from workflows.store.episodes import iso_utc
 from workflows.ship.verify import ShipChecker
 
 log = logging.getLogger(__name__)
@@ -51,10 +52,6 @@ def _wake(key: str) -> None:
     followups = _REGISTRY.get(key)
     if followups is not None and followups.scheduler is not None:
         followups.run_due()
-
-
-def _iso(dt: datetime) -> str:
-    return dt.astimezone(timezone.utc).isoformat(timespec="microseconds")
 
 
 def _parse(value: str) -> datetime:
@@ -146,7 +143,7 @@ class FollowUps:
 
     @staticmethod
     def job_id(p: Pending) -> str:
-        return f"followup:{p.episode_id}:{_iso(p.due_at)}"
+        return f"followup:{p.episode_id}:{iso_utc(p.due_at)}"
 
     def _wake_at(self, p: Pending) -> None:
         """One wake-up job at the episode's next due time.
@@ -175,7 +172,7 @@ class FollowUps:
     def schedule_after_publish(self, episode_id: str) -> Pending:
         """Start (or restart) the checks of an episode that was just published."""
         now = self.services.clock()
-        row = {"started_at": _iso(now), "step": 0, "due_at": _iso(now + self.offset(0)), "pings": 0,
+        row = {"started_at": iso_utc(now), "step": 0, "due_at": iso_utc(now + self.offset(0)), "pings": 0,
                "last_kind": None, "last_diagnosis": None}
         with self.engine.begin() as conn:
             conn.execute(delete(ship_followups).where(ship_followups.c.episode_id == episode_id))
@@ -202,7 +199,7 @@ class FollowUps:
         """Move the next check to ``minutes`` from now (snooze, or a quick look after "I fixed it")."""
         due = self.services.clock() + timedelta(minutes=minutes)
         with self.engine.begin() as conn:
-            conn.execute(update(ship_followups).where(ship_followups.c.episode_id == episode_id).values(due_at=_iso(due)))
+            conn.execute(update(ship_followups).where(ship_followups.c.episode_id == episode_id).values(due_at=iso_utc(due)))
         p = self.get(episode_id)
         if p is not None:
             self._wake_at(p)
@@ -218,7 +215,7 @@ class FollowUps:
         """Do every follow-up due at ``now``: check the site, ship, or ping the owner; then plan the next check."""
         now = now or self.services.clock()
         with self.engine.connect() as conn:
-            rows = conn.execute(select(ship_followups).where(ship_followups.c.due_at <= _iso(now))
+            rows = conn.execute(select(ship_followups).where(ship_followups.c.due_at <= iso_utc(now))
                                 .order_by(ship_followups.c.due_at)).mappings().all()
         due = [_pending(r) for r in rows]
         if not due:
@@ -233,7 +230,7 @@ class FollowUps:
         return outcomes
 
     def _one(self, p: Pending, now: datetime, checker: ShipChecker) -> Outcome:
-        if not self.store.claim(f"followup:{p.episode_id}:{_iso(p.due_at)}", self.holder):
+        if not self.store.claim(f"followup:{p.episode_id}:{iso_utc(p.due_at)}", self.holder):
             if now - p.due_at > self.stale_claim:  # its claimant died before planning the next one
                 self._advance(p, now, pinged=False, kind=p.last_kind, diagnosis="")
             return Outcome(p.episode_id, p.due_at, "skipped")
@@ -262,8 +259,8 @@ class FollowUps:
         due = p.started_at + self.offset(step)
         with self.engine.begin() as conn:
             conn.execute(update(ship_followups)
-                         .where(ship_followups.c.episode_id == p.episode_id, ship_followups.c.due_at == _iso(p.due_at))
-                         .values(step=step, due_at=_iso(due), pings=p.pings + (1 if pinged else 0),
+                         .where(ship_followups.c.episode_id == p.episode_id, ship_followups.c.due_at == iso_utc(p.due_at))
+                         .values(step=step, due_at=iso_utc(due), pings=p.pings + (1 if pinged else 0),
                                  last_kind=kind, last_diagnosis=diagnosis))
         after = self.get(p.episode_id)
         if after is not None:

@@ -32,7 +32,8 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def _iso(dt: datetime) -> str:
+def iso_utc(dt: datetime) -> str:
+    """How the store writes times: ISO 8601 in UTC, to the microsecond."""
     return dt.astimezone(timezone.utc).isoformat(timespec="microseconds")
 
 
@@ -51,7 +52,7 @@ class EpisodeStore:
 
     def create(self, *, uploader: str, channel: str, thread_ts: str | None = None, title: str = "",
                facts: dict[str, Any] | None = None, target_minutes: float | None = None) -> Episode:
-        now = _iso(self.clock())
+        now = iso_utc(self.clock())
         episode_id = "ep_" + secrets.token_hex(5)
         with self.engine.begin() as conn:
             conn.execute(insert(episodes).values(
@@ -166,14 +167,14 @@ class EpisodeStore:
                 update(episodes)
                 .where(and_(episodes.c.id == episode_id, episodes.c.version == current.version,
                             episodes.c.state == current.state.value))
-                .values(state=target.value, version=current.version + 1, updated_at=_iso(now), **values)
+                .values(state=target.value, version=current.version + 1, updated_at=iso_utc(now), **values)
             )
             if result.rowcount != 1:
                 raise self._lost(conn, current, name)
             try:
                 conn.execute(insert(transitions).values(
                     episode_id=episode_id, transition=name, from_state=current.state.value,
-                    to_state=target.value, from_version=current.version, actor=actor, reason=reason, at=_iso(now),
+                    to_state=target.value, from_version=current.version, actor=actor, reason=reason, at=iso_utc(now),
                 ))
             except IntegrityError:
                 raise self._lost(conn, current, name) from None
@@ -187,26 +188,27 @@ class EpisodeStore:
         return self.get(episode_id)
 
     def _lost(self, conn, seen: Episode, name: str) -> ConcurrentTransition:
-        last = conn.execute(
+        row = conn.execute(
             select(transitions).where(transitions.c.episode_id == seen.id)
             .order_by(transitions.c.from_version.desc()).limit(1)
         ).mappings().first()
         now_row = conn.execute(select(episodes.c.state, episodes.c.version).where(episodes.c.id == seen.id)).first()
-        winner = f"{last['transition']} by {last['actor']} at {last['at']}" if last else None
-        return ConcurrentTransition(
-            f"Episode {seen.id} changed while '{name}' was being applied"
-            + (f": {winner}." if winner else "."),
+        lost = ConcurrentTransition(
+            f"Episode {seen.id} changed while '{name}' was being applied.",
             current_state=now_row[0] if now_row else seen.state.value,
             current_version=now_row[1] if now_row else seen.version,
-            winner=winner,
+            last_move=_audit(row) if row else None,
         )
+        if lost.winner:
+            lost.message = f"Episode {seen.id} changed while '{name}' was being applied: {lost.winner}."
+        return lost
 
     def audit(self, episode_id: str) -> list[AuditRow]:
         with self.engine.connect() as conn:
             rows = conn.execute(
                 select(transitions).where(transitions.c.episode_id == episode_id).order_by(transitions.c.from_version)
             ).mappings().all()
-        return [AuditRow(**{k: r[k] for k in AuditRow.model_fields}) for r in rows]
+        return [_audit(r) for r in rows]
 
     def last_decision(self, episode_id: str, names: Iterable[str]) -> AuditRow | None:
         rows = [r for r in self.audit(episode_id) if r.transition in set(names)]
@@ -220,7 +222,7 @@ class EpisodeStore:
         if exists is None:
             conn.execute(insert(artifacts).values(
                 episode_id=episode_id, kind=a.kind, sha256=a.sha256, size=a.size, path=str(a.path),
-                media_type=a.media_type, filename=a.filename, duration_seconds=a.duration_seconds, created_at=_iso(now),
+                media_type=a.media_type, filename=a.filename, duration_seconds=a.duration_seconds, created_at=iso_utc(now),
             ))
 
     def artifacts(self, episode_id: str) -> dict[str, Artifact]:
@@ -247,7 +249,7 @@ class EpisodeStore:
         conn.execute(insert(script_versions).values(
             episode_id=episode_id, version=n, author=v["author"], writer=v.get("writer", ""),
             script=json.dumps(v["script"]), findings=json.dumps(v.get("findings", [])),
-            usage=json.dumps(v.get("usage", {})), notes=v.get("notes", ""), created_at=_iso(now),
+            usage=json.dumps(v.get("usage", {})), notes=v.get("notes", ""), created_at=iso_utc(now),
         ))
 
     def script_versions(self, episode_id: str) -> list[ScriptVersion]:
@@ -292,7 +294,7 @@ class EpisodeStore:
         try:
             with self.engine.begin() as conn:
                 conn.execute(insert(effects).values(episode_id=episode_id, key=key, result=json.dumps(result),
-                                                    at=_iso(self.clock())))
+                                                    at=iso_utc(self.clock())))
         except IntegrityError:
             pass
 
@@ -300,7 +302,7 @@ class EpisodeStore:
         """Insert a unique key; True for the first caller only, across threads, processes and instances."""
         try:
             with self.engine.begin() as conn:
-                conn.execute(insert(claims).values(key=key, holder=holder, at=_iso(self.clock())))
+                conn.execute(insert(claims).values(key=key, holder=holder, at=iso_utc(self.clock())))
             return True
         except IntegrityError:
             return False
@@ -309,6 +311,10 @@ class EpisodeStore:
         with self.engine.connect() as conn:
             row = conn.execute(select(claims.c.holder).where(claims.c.key == key)).first()
         return row[0] if row else None
+
+
+def _audit(row) -> AuditRow:
+    return AuditRow(**{k: row[k] for k in AuditRow.model_fields})
 
 
 def _not_found(episode_id: str) -> EpisodeNotFound:

@@ -43,6 +43,5 @@ def still_in_review(svc: Services, episode_id: str, script_version: int) -> Epis
     if episode.state == State.IN_REVIEW and latest is not None and latest.version == script_version:
         return episode
     last = svc.store.last_decision(episode_id, _MOVES)
-    winner = f"{last.transition} by {last.actor} at {last.at.isoformat()}" if last else None
     raise ConcurrentTransition(f"Script v{script_version} of {episode_id} is no longer waiting for review.",
-                               current_state=episode.state.value, current_version=episode.version, winner=winner)
+                               current_state=episode.state.value, current_version=episode.version, last_move=last)
