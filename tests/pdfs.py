@@ -251,9 +251,9 @@ def pages_of(path: Path) -> int:
     return len(PdfReader(str(path)).pages)
 
 
-def long_paper(path: Path, *, pages: int = 120) -> Path:
-    """A one-column paper with exactly ``pages`` pages, quick to make."""
-    t = _Typesetter(Path(path), _Layout(columns=1, header="Long Report on Everything"))
+def long_paper(path: Path, *, pages: int = 120, header: str = "Long Report on Everything") -> Path:
+    """A one-column paper with exactly ``pages`` pages, quick to make (a different ``header``, different bytes)."""
+    t = _Typesetter(Path(path), _Layout(columns=1, header=header))
     _title_block(t)
     t.start_columns()
     t.heading("1 Introduction")

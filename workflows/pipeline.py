@@ -20,7 +20,7 @@ log = logging.getLogger(__name__)
 
 def extract_step(ctx: StepContext) -> StepResult:
     from workflows.intake.download import download_slack_file, size_limit
-    from workflows.intake.extract import extract_paper
+    from workflows.intake.extract import extract_in_worker
 
     svc: Services = ctx.services
     ep = ctx.episode
@@ -38,7 +38,7 @@ def extract_step(ctx: StepContext) -> StepResult:
                    f"follow it there. Nothing new was started."))
         return StepResult("mark_duplicate", reason=f"same PDF as {original.id}",
                           updates={"pdf_sha256": pdf.sha256, "duplicate_of": original.id, "title": original.title})
-    paper = extract_paper(pdf.path, svc.show.intake)
+    paper = extract_in_worker(pdf.path, svc.show.intake)
     for warning in paper.warnings:
         ctx.once(f"warning:{warning}", lambda w=warning: svc.people.say(ep.id, f":information_source: {w}"))
     return StepResult("extract", reason=f"{paper.page_count} pages, {paper.word_count} words",

@@ -61,6 +61,8 @@ class Intake(_Section):
     #: Papers longer than this are condensed, and the episode says what was kept.
     long_paper_pages: int = Field(100, gt=0)
     min_words: int = Field(300, ge=0)
+    #: Reading a PDF still running after this long is stopped: the file is refused, the bot carries on.
+    read_timeout_seconds: float = Field(120.0, gt=0)
 
 
 class Audio(_Section):
@@ -82,6 +84,8 @@ class Audio(_Section):
     hosted_tts_concurrency: int = Field(4, ge=1, le=32)
     hosted_tts_max_retries: int = Field(4, ge=0, le=10)
     hosted_tts_timeout_seconds: float = Field(60.0, gt=0)
+    #: A render still running after this long is stopped and the episode shows the error.
+    render_timeout_seconds: float = Field(1800.0, gt=0)
 
 
 class Publish(_Section):

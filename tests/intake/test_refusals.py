@@ -7,7 +7,7 @@ import pytest
 from tests import pdfs
 from workflows.errors import IntakeError
 from workflows.intake import errors
-from workflows.intake.extract import extract_paper
+from workflows.intake.extract import extract_in_worker, extract_paper
 from workflows.settings import Intake
 
 CASES = [
@@ -67,3 +67,20 @@ def test_file_over_the_size_limit_is_refused(tmp_path):
     with pytest.raises(errors.FileTooLarge) as caught:
         extract_paper(pdf, Intake(max_megabytes=0.001))
     assert caught.value.kind == "too_large"
+
+
+def test_the_bot_reads_pdfs_in_a_worker_with_the_same_result_and_refusals(tmp_path, sample_pdf):
+    """``extract_in_worker`` (what the bot uses) gives exactly what ``extract_paper`` gives, refusals included."""
+    assert extract_in_worker(sample_pdf, Intake()) == extract_paper(sample_pdf, Intake())
+    with pytest.raises(errors.PasswordProtected) as caught:
+        extract_in_worker(pdfs.encrypted_pdf(tmp_path / "locked.pdf"), Intake())
+    assert caught.value.hint.startswith("Remove the password")
+
+
+def test_a_pdf_that_takes_too_long_to_read_is_refused_and_the_next_one_is_read(long_pdf, sample_pdf):
+    """The reader is stopped at intake.read_timeout_seconds; the refusal says what to do; the bot carries on."""
+    with pytest.raises(errors.ReaderFailed) as caught:
+        extract_in_worker(long_pdf, Intake(read_timeout_seconds=0.01))
+    assert caught.value.message == "papercast could not read this PDF: the PDF reader took longer than 0.01 s and was stopped."
+    assert "read_timeout_seconds" in caught.value.hint
+    assert extract_in_worker(sample_pdf, Intake()).word_count > 0

@@ -184,11 +184,12 @@ def render_in_worker(
     store: ArtifactStore | None = None,
     released: date | None = None,
 ) -> RenderResult:
-    """:func:`render_episode` in a separate process; any crash there becomes an :class:`AudioError` here."""
+    """:func:`render_episode` in a separate process; a crash there, or a render running past
+    ``audio.render_timeout_seconds``, becomes an :class:`AudioError` here."""
     from workflows.audio.worker import run_in_worker
 
     render = dict(script=script, show=show, env=env, out_dir=Path(out_dir), cache_dir=Path(cache_dir), store=store, released=released)
-    return run_in_worker(render, progress)
+    return run_in_worker(render, progress, timeout=show.audio.render_timeout_seconds)
 
 
 __all__ = ["RenderResult", "Segment", "Timeline", "render_episode", "render_in_worker"]

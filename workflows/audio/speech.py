@@ -17,7 +17,6 @@ The registry remembers the module of each factory so that a worker process
 
 from __future__ import annotations
 
-import importlib
 import threading
 from typing import Callable, Protocol, runtime_checkable
 
@@ -89,13 +88,6 @@ def plugin_modules(backend_ids: list[str] | None = None) -> list[str]:
     _load_builtins()
     ids = _modules if backend_ids is None else [i for i in backend_ids if i in _modules]
     return sorted({_modules[i] for i in ids if _modules[i] and _modules[i] != "__main__"})
-
-
-def import_plugins(modules: list[str]) -> None:
-    """Import the modules named by :func:`plugin_modules` (in a worker process)."""
-    _load_builtins()
-    for name in modules:
-        importlib.import_module(name)
 
 
 def get(backend_id: str, show: Show, env: Environment) -> SpeechBackend:

@@ -6,6 +6,7 @@ Public API::
     check_download(path) -> None
     size_limit(intake) -> int
     extract_paper(pdf, intake) -> Paper
+    extract_in_worker(pdf, intake) -> Paper      (the same, in a worker process: what the bot uses)
     write_sample_paper(path) -> Path
 
 Every refusal is a subclass of :class:`workflows.errors.IntakeError`, listed in

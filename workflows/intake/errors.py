@@ -125,6 +125,19 @@ class DamagedPdf(IntakeError):
         )
 
 
+class ReaderFailed(IntakeError):
+    """The PDF reader crashed, died or ran out of time on this file (in its worker process)."""
+
+    kind = "reader_failed"
+
+    def __init__(self, what: str) -> None:
+        super().__init__(
+            f"papercast could not read this PDF: the PDF reader {what}.",
+            "The file may be damaged or unusually built: open it, print or export it to a new PDF and drop that copy. "
+            "If it is simply very large, drop it without its appendices or raise intake.read_timeout_seconds in the show file.",
+        )
+
+
 class PasswordProtected(IntakeError):
     kind = "password_protected"
 

@@ -4,6 +4,10 @@ Order of checks: the bytes (empty, HTML, not a PDF, too large, cut off), then
 opening (damaged, password), then the page count, then the text (none at all:
 scanned; too little: not a paper). Long papers are not refused but condensed, and
 ``Paper.warnings`` says exactly which pages were kept.
+
+The bot reads PDFs with :func:`extract_in_worker`: in a warm worker process, so a
+file that crashes or hangs the reader is refused instead of taking the bot down, and
+parsing pages never holds the interpreter lock that acknowledging Slack needs.
 """
 
 from __future__ import annotations
@@ -15,14 +19,26 @@ from workflows.intake._pages import PageText, document_metadata, open_pdf, read_
 from workflows.intake._repair import clean_line, strip_running_lines
 from workflows.intake._structure import split_paper
 from workflows.intake.download import check_download, size_limit
-from workflows.intake.errors import DamagedPdf, FileTooLarge, NoExtractableText, TooLittleText, TooManyPages
+from workflows.intake.errors import (DamagedPdf, FileTooLarge, NoExtractableText, ReaderFailed, TooLittleText,
+                                     TooManyPages)
 from workflows.intake.paper import Paper, Section
 from workflows.settings import Intake
+from workflows.worker import WorkerPool
 
 #: Below this many characters on all pages together, the PDF has no usable text.
 _MIN_CHARS = 100
 #: The PDF spec puts %%EOF within the last KiB; without it the file was cut off.
 _EOF_WINDOW = 1024
+
+#: One warm reader process, started by the first PDF (a second one runs beside it when two arrive at once).
+READERS = WorkerPool("papercast-pdf", keep=1)
+
+
+def extract_in_worker(pdf: Path, intake: Intake) -> Paper:
+    """:func:`extract_paper` in a worker process; a crash there, or reading past
+    ``intake.read_timeout_seconds``, is a :class:`ReaderFailed` refusal here."""
+    return READERS.run("workflows.intake.extract:extract_paper", {"pdf": Path(pdf), "intake": intake},
+                       failed=ReaderFailed, timeout=intake.read_timeout_seconds)
 
 
 def extract_paper(pdf: Path, intake: Intake) -> Paper:
