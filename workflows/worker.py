@@ -17,6 +17,10 @@ whose memory goes back to the system when it ends).
 - With ``progress``, the function is called with a ``progress(done, total)`` keyword
   and each report reaches the callback here.
 
+As with any spawned process, a program that starts papercast from its own script
+must do so under ``if __name__ == "__main__":`` (the spawned worker imports that
+script again; the ``papercast`` command, pytest and the benchmarks all do).
+
 Messages travel over a pipe, not a Queue: a send is in the pipe when it returns, so
 nothing is lost if the worker is killed a moment later, and its death shows as
 end-of-file.

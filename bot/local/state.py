@@ -161,7 +161,7 @@ class WorkspaceState:
     def next_ts(self) -> str:
         """A message timestamp, strictly increasing, in Slack's "seconds.micros" form."""
         with self.lock:
-            now = max(time.time(), self._last_ts + 0.000001)
+            now = max(self.clock(), self._last_ts + 0.000001)
             self._last_ts = now
             return f"{now:.6f}"
 
