@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import httpx
 import pytest
 
 from tests import pdfs
+from tests.standins.loopback import LoopbackServer
 from workflows.errors import IntakeError
 from workflows.intake import errors
 from workflows.intake.download import check_download, download_slack_file
@@ -112,14 +113,9 @@ def slack(tmp_path_factory):
     """A loopback HTTP server standing in for files.slack.com; yields (state, base_url)."""
     pdf = pdfs.one_column_paper(tmp_path_factory.mktemp("served") / "paper.pdf")
     state = _Slack(pdf=pdf.read_bytes())
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(state))
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield state, f"http://127.0.0.1:{server.server_address[1]}"
-    state.release.set()
-    server.shutdown()
-    server.server_close()
+    with LoopbackServer(_handler(state)) as server:
+        yield state, server.base_url
+        state.release.set()
 
 
 def _download(base: str, path: str, dest: Path, **kw) -> Path:

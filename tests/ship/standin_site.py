@@ -3,29 +3,13 @@
 from __future__ import annotations
 
 import os
-import threading
 import time
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import urlsplit
 
-
-class _LoopbackServer:
-    """A threaded HTTP server on a free 127.0.0.1 port, serving until :meth:`close`."""
-
-    def __init__(self, handler: type[BaseHTTPRequestHandler]) -> None:
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self.server.daemon_threads = True
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}"
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+from tests.standins.loopback import LoopbackServer
 
 
 class _QuietHandler(BaseHTTPRequestHandler):
@@ -41,7 +25,7 @@ class Answer:
     delay: float = 0.0
 
 
-class MisbehavingSite(_LoopbackServer):
+class MisbehavingSite(LoopbackServer):
     """``answers[path] = Answer(...)`` scripts one path; every other path is served from ``root`` (404 if missing)."""
 
     def __init__(self, root: Path) -> None:
@@ -77,7 +61,7 @@ class MisbehavingSite(_LoopbackServer):
         return Answer(404, b"<!doctype html><html><body>Not Found</body></html>", {"Content-Type": "text/html"})
 
 
-class RefusingGitServer(_LoopbackServer):
+class RefusingGitServer(LoopbackServer):
     """A git smart-HTTP endpoint that refuses every credential (401), recording the Authorization headers it saw."""
 
     def __init__(self) -> None:

@@ -26,8 +26,10 @@ import json
 import math
 import threading
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any, Callable
+
+from tests.standins.loopback import LoopbackServer
 
 Reply = tuple[int, dict[str, Any], dict[str, str]]  # status, body, headers
 
@@ -77,24 +79,19 @@ class AnthropicStandIn:
         self._seen_prefixes: set[str] = set()
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
+        self._server = LoopbackServer(self._handler(), poll_interval=0.02)
 
     # --- lifecycle ---------------------------------------------------------------------
 
     @property
     def base_url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return self._server.base_url
 
     def __enter__(self) -> "AnthropicStandIn":
-        self._thread.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=5)
+        self._server.close()
 
     # --- queuing replies -----------------------------------------------------------------
 

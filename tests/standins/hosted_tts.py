@@ -19,10 +19,12 @@ import json
 import struct
 import threading
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 import numpy as np
+
+from tests.standins.loopback import LoopbackServer
 
 RATE = 24_000
 VOICES = ("alloy", "ash", "ballad", "coral", "echo", "fable", "nova", "onyx", "sage", "shimmer", "verse")
@@ -56,27 +58,22 @@ class HostedTTSStandIn:
         self._plans: list[Planned] = []
         self._lock = threading.Condition()
         self.release_stalled = threading.Event()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, name="hosted-tts-standin", daemon=True)
+        self._server = LoopbackServer(_handler(self))
 
     @property
     def base_url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}/v1"
+        return f"{self._server.base_url}/v1"
 
     def plan(self, *answers: Planned) -> None:
         with self._lock:
             self._plans.extend(answers)
 
     def __enter__(self) -> "HostedTTSStandIn":
-        self._thread.start()
         return self
 
     def __exit__(self, *exc) -> None:
         self.release_stalled.set()
-        self._server.shutdown()
-        self._server.server_close()
+        self._server.close()
 
     # -- called by the handler --------------------------------------------------------
     def _next_plan(self) -> Planned:

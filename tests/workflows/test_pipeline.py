@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import functools
-import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import SimpleHTTPRequestHandler
 from pathlib import Path
 
 import pytest
 
+from tests.standins.loopback import LoopbackServer
 from workflows import review
 from workflows.actor import Actor
 from workflows.errors import ConcurrentTransition, NotAllowed
@@ -27,12 +27,12 @@ def files(tmp_path):
     """A loopback file server standing in for Slack's file host; yields (directory, base URL)."""
     root = tmp_path / "files"
     root.mkdir()
-    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(root))
-    handler.log_message = lambda *a, **k: None
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield root, f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, *a) -> None:
+            pass
+
+    with LoopbackServer(functools.partial(Quiet, directory=str(root))) as server:
+        yield root, server.base_url
 
 
 @pytest.fixture
