@@ -8,9 +8,11 @@ are skipped; the best-scoring sections are kept when there are more than the
 budget allows). The brand intro opens the script and the brand sign-off closes
 it. Every script says it is an offline draft.
 
-Regeneration keeps the previous lines the notes do not criticise (see
-:mod:`workflows.script.revision`) and adds an answer to the notes; notes without a
-previous script revise a fresh draft the same way.
+Regeneration (see :mod:`workflows.script.revision`) keeps the previous lines the
+notes do not criticise, acts on what they ask of the length ("make it shorter",
+"a bit longer", "about 3 minutes": lowest-value lines go, or unused paper
+sentences come in) and adds an answer to the notes; the summary says how the word
+count changed. Notes without a previous script revise a fresh draft the same way.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from __future__ import annotations
 import re
 
 from workflows.intake.paper import Paper
-from workflows.script import revision
+from workflows.script import phrasing, revision
 from workflows.script.brand import apply_pronunciations, banned_pattern
 from workflows.script.model import Chapter, Line, Script, Usage
 from workflows.script.prompts import word_budget
@@ -28,13 +30,6 @@ from workflows.settings import Show
 
 _SKIPPED = re.compile(r"reference|bibliograph|acknowledg|appendix|supplement|funding|conflicts? of interest|"
                       r"author contributions|data availability|ethics statement", re.IGNORECASE)
-_QUESTIONS = (
-    "Let's turn to the {h} section. What do the authors say there?",
-    "What does the {h} section tell us?",
-    "Next up: {h}. What's going on there?",
-    "And {h}: what should listeners know?",
-)
-_FOLLOW_UPS = ("Go on.", "And what follows from that?", "How do they back that up?", "What else stands out?")
 _WORDS_PER_CHAPTER = 120
 NOTICE = "Offline draft: written by papercast's offline writer from the paper's own sentences, without a language model."
 
@@ -57,7 +52,9 @@ class OfflineWriter(ScriptWriter):
             previous = _draft(paper, show, pool, word_budget(target_minutes, show.writer.words_per_minute))
             if not notes:
                 return WriteResult(script=previous, usage=Usage())
-        return WriteResult(script=revision.revise(previous, notes or "", paper, pool, show, _finish), usage=Usage())
+        headings = [heading for heading, _ in _main_sections(paper)]
+        script = revision.revise(previous, notes or "", paper, pool, show, _finish, headings=headings)
+        return WriteResult(script=script, usage=Usage())
 
 
 def _sentence_pool(paper: Paper, show: Show) -> list[Sentence]:
@@ -87,7 +84,7 @@ def _draft(paper: Paper, show: Show, pool: list[Sentence], budget: int) -> Scrip
         lines.append(Line(speaker=speaker, text=apply_pronunciations(text, show.brand.pronunciations)))
 
     chapters.append(Chapter(title="Opening", start_line=0))
-    say(a, revision.opening_line(show))
+    say(a, phrasing.opening_line(show))
     by = f" by {_authors(paper.authors)}" if paper.authors else ""
     say(b, f"Hi {show.hosts[0].name}. Today's paper is \"{paper.title}\"{by}.")
     say(a, "So what is it about, in a nutshell?")
@@ -105,10 +102,10 @@ def _draft(paper: Paper, show: Show, pool: list[Sentence], budget: int) -> Scrip
             continue
         chapters.append(Chapter(title=sections[index][0][:80], start_line=len(lines)))
         used.update(s.text for s in picked)
-        say(a, _QUESTIONS[turn % len(_QUESTIONS)].format(h=_spoken_heading(sections[index][0])))
+        say(a, phrasing.question(turn, sections[index][0]))
         for pair in range(0, len(picked), 2):
             if pair:
-                say(a, _FOLLOW_UPS[(turn + pair // 2) % len(_FOLLOW_UPS)])
+                say(a, phrasing.follow_up(turn + pair // 2))
             say(b, " ".join(s.text for s in picked[pair:pair + 2]))
 
     chapters.append(Chapter(title="Wrap-up", start_line=len(lines)))
@@ -116,29 +113,29 @@ def _draft(paper: Paper, show: Show, pool: list[Sentence], budget: int) -> Scrip
     if closing is not None:
         say(a, "Before we wrap up: what is the one thing to remember?")
         say(b, closing.text)
-    say(a, revision.closing_line(paper.title, show))
+    say(a, phrasing.closing_line(paper.title, show))
     return _finish(paper.title, paper.authors, lines, chapters, show, notes=None)
 
 
 def _finish(title: str, authors: list[str], lines: list[Line], chapters: list[Chapter], show: Show,
-            notes: str | None) -> Script:
-    """The script with its offline-draft labels, summary and show notes."""
+            notes: str | None, change: str | None = None) -> Script:
+    """The script with its offline-draft labels, summary and show notes.
+
+    ``change`` says what a revision did to the length, e.g. "shortened from 1,210 to 860 words".
+    """
     by = f" by {_authors(authors)}" if authors else ""
     summary = f"Offline draft (no language model): {show.hosts[0].name} and {show.hosts[1].name} read \"{title}\"{by}, " \
               "using the paper's abstract and key sentences."
     if notes:
         summary += f" Revised after reviewer notes: {notes.strip()}"
+        if change:
+            summary += f" ({change})"
     chapter_list = "\n".join(f"- {c.title}" for c in chapters)
     show_notes = f"**{NOTICE}** Review it before approving.\n\nPaper: \"{title}\"{by}.\n\nChapters:\n{chapter_list}\n"
     return Script(
         title=title, summary=summary, show_notes=show_notes, chapters=chapters, lines=lines,
         hosts={h.key: h.name for h in show.hosts}, writer="offline", offline_draft=True,
     )
-
-
-def _spoken_heading(heading: str) -> str:
-    """A short title-case heading ("Results", "Related Work") reads as common nouns mid-sentence."""
-    return heading.lower() if len(heading.split()) <= 2 and heading.istitle() else heading
 
 
 def _chosen_sections(sections: list[tuple[str, str]], pool: list[Sentence], limit: int) -> list[int]:
