@@ -276,13 +276,29 @@ HYPHEN_LINES = [
 
 def hyphenated_paper(path: Path) -> Path:
     """One page with words broken across lines by a hyphen, plus real hyphens inside lines."""
+    return line_break_paper(path, HYPHEN_LINES, title="Hyphenation Test Paper")
+
+
+#: "two-" + "column" breaks at a line end and the paper also writes "two-column" inside a
+#: line, so the hyphen stays; "extrac-" + "tion" has no such evidence and is joined.
+COMPOUND_BREAK_LINES = (
+    "Most papers are set in a two-column layout, and this page is no exception to",
+    "that rule: the text below was typeset in a narrow two-",
+    "column block, and the long word extrac-",
+    "tion was split by the typesetter at the end of a line.",
+)
+
+
+def line_break_paper(path: Path, lines: tuple[str, ...] = COMPOUND_BREAK_LINES, *, title: str = "Line Break Test Paper",
+                     repeat: int = 4) -> Path:
+    """One page of ``lines`` drawn as given, ``repeat`` times, so a test decides which words break at a line end."""
     c = canvas.Canvas(str(path), pagesize=letter, invariant=1)
     c.setFont("Helvetica-Bold", 16)
-    c.drawString(72, 700, "Hyphenation Test Paper")
+    c.drawString(72, 700, title)
     c.setFont("Times-Roman", 11)
     y = 660
-    for _ in range(4):
-        for line in HYPHEN_LINES:
+    for _ in range(repeat):
+        for line in lines:
             c.drawString(72, y, line)
             y -= 14
         y -= 8

@@ -1,10 +1,35 @@
-"""Repair what PDF text extraction breaks: ligatures, hyphenation, running headers."""
+"""Repair what PDF text extraction breaks: ligatures, hyphenation, running headers.
+
+A hyphen at a line end: pdfium marks it with U+FFFE (:data:`BREAK`) and joins the two
+lines. :func:`clean_line` keeps that mark where it sits between two word characters,
+and :func:`mend_broken_words` then decides, with the whole paper in view, whether the
+hyphen belongs to the word. A "word" here is text between spaces, case and the
+punctuation around it ignored. The first rule that applies wins:
+
+1. The hyphenated form ("two-column") is a word elsewhere in the paper: keep the hyphen.
+2. The joined form ("twocolumn") is a word elsewhere in the paper: join.
+3. Otherwise join ("extrac-" + "tion"), except where the break looks like the word's
+   own hyphen:
+
+   - a digit on either side of it, or a capital after it ("COVID-19", "non-Gaussian");
+   - another hyphen in the word ("state-of-" + "the-art"): typesetters break such
+     words only at their hyphens;
+   - the part before is one of a few words that start compounds
+     (:data:`_COMPOUND_HEADS`: "well", "self", "two", "high", ...) and the part after
+     is a word elsewhere in the paper ("well-known" if the paper also says "known";
+     "two-" + "fold" joins if it never says "fold").
+
+No dictionary: the paper is its own vocabulary, a set of its words built once, so the
+pass is linear in the text. A line-end hyphen pdfium did not mark (at a page end) is
+left to :func:`join_lines`, which joins it before a lowercase letter as always.
+"""
 
 from __future__ import annotations
 
 import heapq
 import math
 import re
+import string
 import unicodedata
 from collections import Counter
 from statistics import median
@@ -17,21 +42,63 @@ _BAND = 0.12
 _EDGE = 6
 _PAGE_NUMBER = re.compile(r"^(?:page\s*)?#+(?:\s*(?:/|of)\s*#+)?$|^[-–—]\s*#+\s*[-–—]$|^[ivxlc]{1,6}$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u00ad\u200b\ufeff]")
-#: pdfium marks a hyphen at the end of a line with U+FFFE (or U+0002) and joins the lines.
-_SOFT_BREAK_WORD = re.compile(r"(?<=\w)[\ufffe\x02](?=[a-z])")
-_SOFT_BREAK_OTHER = re.compile(r"[\ufffe\x02]")
+#: pdfium's mark for a hyphen at a line end (it also uses U+0002); kept inside words until the paper-wide pass.
+BREAK = "\ufffe"
+#: A mark that is not between two word characters is a plain hyphen.
+_LOOSE_BREAK = re.compile(r"(?<!\w)\ufffe|\ufffe(?!\w)")
 _SPACES = re.compile(r"[ \t\u00a0]+")
+#: Taken off both ends of a word (text between spaces) before it counts in the paper's vocabulary.
+_AROUND_WORDS = string.punctuation + "“”‘’«»–—…"
+#: A word with at least one mark in it ("state-of\ufffethe-art"); possessive, so words without one fail fast.
+_BROKEN_WORD = re.compile(r"(?<!\w)\w++(?:-\w++)*+(?:\ufffe\w++(?:-\w++)*+)+")
+#: Words that begin many compounds; a break after one keeps its hyphen if the rest is a word of the paper.
+_COMPOUND_HEADS = frozenset(
+    "well self one two three four five half high low long large small fine full cross".split()
+)
 
 
 def clean_line(text: str) -> str:
-    """One line of PDF text made plain: ligatures split (NFKC), soft breaks resolved."""
+    """One line of PDF text made plain: ligatures split (NFKC), stray soft-break marks made hyphens.
+
+    A mark between two word characters stays (as :data:`BREAK`) for :func:`mend_broken_words`.
+    """
     if text.isascii() and not _CONTROL.search(text):
         return " ".join(text.split())  # the common case, fast
-    text = _SOFT_BREAK_WORD.sub("", text)
-    text = _SOFT_BREAK_OTHER.sub("-", text)
+    text = _LOOSE_BREAK.sub("-", text.replace("\x02", BREAK))
     text = unicodedata.normalize("NFKC", text)
     text = _CONTROL.sub("", text)
     return _SPACES.sub(" ", text).strip()
+
+
+def mend_broken_words(pages: list[PageText]) -> None:
+    """Join or hyphenate, in place, every word broken at a line end, on the evidence of the whole paper."""
+    broken = [line for page in pages for line in page.lines if BREAK in line.text]
+    if not broken:
+        return
+    # Split in C, each distinct word stripped once; a word with a mark stays whole, so its parts never count.
+    words = set("\n".join(line.text for page in pages for line in page.lines).lower().split())
+    vocabulary = {word.strip(_AROUND_WORDS) for word in words}
+    mend = lambda m: _mend_word(m.group(), vocabulary)  # noqa: E731
+    for line in broken:
+        line.text = _BROKEN_WORD.sub(mend, line.text).replace(BREAK, "-")
+
+
+def _mend_word(word: str, vocabulary: set[str]) -> str:
+    before, *rest = word.split(BREAK)
+    for after in rest:
+        before += ("-" if _keeps_hyphen(before, after, vocabulary) else "") + after
+    return before
+
+
+def _keeps_hyphen(before: str, after: str, vocabulary: set[str]) -> bool:
+    """The rules of the module docstring, in order."""
+    if f"{before}-{after}".lower() in vocabulary:
+        return True
+    if f"{before}{after}".lower() in vocabulary:
+        return False
+    if before[-1].isdigit() or after[0].isdigit() or after[0].isupper() or "-" in before or "-" in after:
+        return True
+    return before.lower() in _COMPOUND_HEADS and after.lower() in vocabulary
 
 
 def join_lines(lines: list[Line]) -> str:

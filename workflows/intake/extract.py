@@ -16,7 +16,7 @@ import hashlib
 from pathlib import Path
 
 from workflows.intake._pages import PageText, document_metadata, open_pdf, read_page
-from workflows.intake._repair import clean_line, strip_running_lines
+from workflows.intake._repair import clean_line, mend_broken_words, strip_running_lines
 from workflows.intake._structure import split_paper
 from workflows.intake.download import check_download, size_limit
 from workflows.intake.errors import (DamagedPdf, FileTooLarge, NoExtractableText, ReaderFailed, TooLittleText,
@@ -69,6 +69,7 @@ def extract_paper(pdf: Path, intake: Intake) -> Paper:
         for line in page.lines:
             line.text = clean_line(line.text)
         page.lines = [line for line in page.lines if line.text]
+    mend_broken_words(pages)
     strip_running_lines(pages)
 
     parts = split_paper([line for page in pages for line in page.lines], metadata)
