@@ -66,9 +66,7 @@ class WorkerPool:
         imports: Iterable[str] = (),
     ) -> Any:
         """``module:function(**kwargs)`` in a worker; ``imports`` are modules to import there first (plugins)."""
-        with self._lock:
-            worker = self._idle.pop() if self._idle else None
-        worker = worker or _Worker(self.name)
+        worker = self._take_idle() or _Worker(self.name)
         try:
             return worker.run(("job", target, kwargs, progress is not None, list(imports)), failed, progress, timeout)
         finally:
@@ -79,8 +77,18 @@ class WorkerPool:
             if worker is not None:
                 worker.close()
 
+    def _take_idle(self) -> _Worker | None:
+        """A warm worker that is still alive (one killed while idle, say by the OOM killer, is dropped)."""
+        with self._lock:
+            while self._idle:
+                worker = self._idle.pop()
+                if worker.process.is_alive():
+                    return worker
+                worker.close()
+        return None
+
     def pids(self) -> list[int]:
-        """The process ids of the warm workers (for tests and `papercast doctor`)."""
+        """The process ids of the warm workers."""
         with self._lock:
             return [w.process.pid for w in self._idle]
 
@@ -102,7 +110,10 @@ class _Worker:
 
     def run(self, job: tuple, failed: Failed, progress: Progress | None, timeout: float | None) -> Any:
         deadline = None if timeout is None else time.monotonic() + timeout
-        self.conn.send(job)
+        try:
+            self.conn.send(job)
+        except OSError:  # it died just now; _next reports how
+            pass
         while True:
             try:
                 message = self._next(deadline)

@@ -4,7 +4,9 @@ which carries on; warm workers are reused and broken ones replaced."""
 from __future__ import annotations
 
 import os
+import signal
 import threading
+import time
 
 import pytest
 
@@ -74,6 +76,16 @@ def test_a_killed_worker_is_the_callers_error_and_the_caller_carries_on(pool):
         run(pool, "die")
     assert caught.value.message == "The test job stopped without finishing (killed by SIGKILL)."
     assert run(pool, "pid") != os.getpid()
+
+
+def test_a_warm_worker_killed_while_idle_is_replaced_before_the_next_job(pool):
+    """A warm worker that died between jobs (the OOM killer, an operator) costs the next job nothing."""
+    idle = run(pool, "pid")
+    os.kill(idle, signal.SIGKILL)
+    while _alive(idle):
+        time.sleep(0.01)
+    after = run(pool, "pid")
+    assert after != idle and pool.pids() == [after]
 
 
 def test_a_job_past_its_time_limit_is_stopped(pool):
