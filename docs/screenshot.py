@@ -34,7 +34,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -77,13 +76,10 @@ def fresh_settings(data_dir: Path) -> Settings:
     return Settings(env=Environment(**env), show=Show(), show_source=BUILT_IN)
 
 
-def _wait(predicate, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.2)
+def _wait(ws, predicate, timeout: float, what: str):
+    value = ws.wait_for(predicate, timeout)
+    if value:
+        return value
     raise ScreenshotError(f"Gave up after {timeout:.0f} s waiting for {what}.",
                           "Run `.venv/bin/papercast demo --auto` to see where the episode stops.")
 
@@ -95,8 +91,8 @@ def drop_sample_and_wait_for_review(stack) -> str:
     store = stack.services.store
     pdf = write_sample_paper(stack.settings.data_dir / "sample-paper.pdf")
     thread = stack.workspace.drop_pdf(OWNER, pdf)["message"]["ts"]
-    episode = _wait(lambda: next((e for e in store.all() if e.thread_ts == thread), None), 30, "the episode to start")
-    episode = _wait(lambda: (e := store.get(episode.id)).state in _GIVEN_UP | {State.IN_REVIEW} and e,
+    episode = _wait(stack.workspace, lambda: next((e for e in store.all() if e.thread_ts == thread), None), 30, "the episode to start")
+    episode = _wait(stack.workspace, lambda: (e := store.get(episode.id)).state in _GIVEN_UP | {State.IN_REVIEW} and e,
                     REVIEW_WAIT, "the script to be waiting for review")
     if episode.state != State.IN_REVIEW:
         raise ScreenshotError(f"The episode stopped {episode.state.value}: {episode.error or 'no error recorded.'}",

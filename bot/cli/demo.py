@@ -24,14 +24,11 @@ from workflows.states import State
 _WAITING = {State.IN_REVIEW, State.FAILED, State.DUPLICATE, State.REJECTED, State.SHIPPED}
 
 
-def _wait(predicate, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise click.ClickException(f"gave up after {timeout:.0f} s waiting for {what}")
+def _wait(ws, predicate, timeout: float, what: str):
+    value = ws.wait_for(predicate, timeout)
+    if not value:
+        raise click.ClickException(f"gave up after {timeout:.0f} s waiting for {what}")
+    return value
 
 
 def _button(messages: list[dict], action_id: str) -> tuple[str, str] | None:
@@ -82,16 +79,16 @@ def command(auto: bool, pdf: Path | None, minutes: float, timeout: float) -> Non
         ws, store = stack.workspace, stack.services.store
         dropped = ws.drop_pdf(OWNER, pdf)
         thread = dropped["message"]["ts"]
-        episode = _wait(lambda: next((e for e in store.all() if e.thread_ts == thread), None), 30, "the episode to start")
-        episode = _wait(lambda: (e := store.get(episode.id)).state in _WAITING and e, timeout, "the script")
+        episode = _wait(ws, lambda: next((e for e in store.all() if e.thread_ts == thread), None), 30, "the episode to start")
+        episode = _wait(ws, lambda: (e := store.get(episode.id)).state in _WAITING and e, timeout, "the script")
         if episode.state != State.IN_REVIEW:
             click.echo(f"papercast: {episode.error or episode.state.value}", err=True)
             sys.exit(2)
-        ts, value = _wait(lambda: _button(ws.messages(thread_ts=thread), "review_approve"), 30, "the review message")
+        ts, value = _wait(ws, lambda: _button(ws.messages(thread_ts=thread), "review_approve"), 30, "the review message")
         ws.click(REVIEWER, ts, "review_approve", value=value)
-        view = _wait(lambda: next(iter(ws.open_views(REVIEWER)), None), 30, "the approve dialog")
+        view = _wait(ws, lambda: next(iter(ws.open_views(REVIEWER)), None), 30, "the approve dialog")
         ws.submit_view(REVIEWER, view["id"], {"owner": OWNER})
-        episode = _wait(lambda: (e := store.get(episode.id)).state in {State.SHIPPED, State.FAILED, State.REJECTED} and e,
+        episode = _wait(ws, lambda: (e := store.get(episode.id)).state in {State.SHIPPED, State.FAILED, State.REJECTED} and e,
                         timeout, "the episode to ship")
         audio = store.artifacts(episode.id).get("audio")
         live_url = episode.facts.get("live_url")
