@@ -120,7 +120,7 @@ def main() -> None:
                 for f in files:
                     dest = work / f.path
                     dest.parent.mkdir(parents=True, exist_ok=True)
-                    dest.write_bytes(by_kind[f.kind].path.read_bytes())
+                    dest.write_bytes(svc.artifacts.path(by_kind[f.kind]).read_bytes())
                 entries.append({"id": ep.id, "title": ep.title, "published_at": "2026-11-23T09:00:00+00:00",
                                 "files": {f.kind: {"path": f.path, "url": f.url, "sha256": by_kind[f.kind].sha256,
                                                    "size": by_kind[f.kind].size, "type": by_kind[f.kind].media_type,

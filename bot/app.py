@@ -24,6 +24,7 @@ from bot.listeners._deps import KEY, Deps
 from bot.listeners.events._channel import ShowChannel
 from bot.reviewers import Reviewers
 from bot.slack_people import SlackPeople
+from workflows.drops import Drops
 from workflows.errors import ConfigError
 from workflows.services import Services
 from workflows.settings import Settings
@@ -41,6 +42,8 @@ SCOPE_FOR_METHOD: dict[str, str | None] = {
     "chat.postEphemeral": "chat:write",
     "conversations.list": "channels:read",
     "conversations.open": "im:write",
+    "conversations.replies": "channels:history",
+    "conversations.history": "channels:history",
     "files.info": "files:read",
     "files.getUploadURLExternal": "files:write",
     "files.completeUploadExternal": "files:write",
@@ -51,6 +54,7 @@ SCOPE_FOR_METHOD: dict[str, str | None] = {
 #: Scopes needed for what the app receives rather than calls.
 SCOPE_FOR_FEATURE: dict[str, str] = {
     "message.channels event": "channels:history",
+    "conversations.history in the owner's DM (finding a reminder posted before a crash)": "im:history",
     "file_shared event": "files:read",
     "/papercast command": "commands",
 }
@@ -79,8 +83,12 @@ def build_client(settings: Settings, *, max_retries: int = 3) -> WebClient:
     )
 
 
-def build_app(services: Services, *, client: WebClient | None = None, workers: int = 32) -> App:
-    """The papercast bolt App. Sets ``services.people`` (and the runner's) to the Slack implementation."""
+def build_app(services: Services, *, client: WebClient | None = None, workers: int = 32,
+              drops: Drops | None = None) -> App:
+    """The papercast bolt App. Sets ``services.people`` (and the runner's) to the Slack implementation.
+
+    ``drops`` keeps dropped PDFs while the disk is full (tests pass one with an injected timer).
+    """
     settings = services.settings
     secret = settings.env.slack_signing_secret
     if secret is None and settings.slack_mode != "socket":
@@ -97,12 +105,14 @@ def build_app(services: Services, *, client: WebClient | None = None, workers: i
         name="papercast",
     )
     reviewers = Reviewers(client, settings.show)
-    people = SlackPeople(client, services.store, settings.show, reviewers, clock=services.clock)
+    people = SlackPeople(client, services.store, settings.show, reviewers, services.artifacts, clock=services.clock)
     services.people = people
     if services.runner is not None:
         services.runner.people = people
+    holder = f"{socket.gethostname()}:{os.getpid()}"
     deps = Deps(services=services, people=people, reviewers=reviewers,
-                channel=ShowChannel(client, settings.show.channel), holder=f"{socket.gethostname()}:{os.getpid()}")
+                channel=ShowChannel(client, settings.show.channel), holder=holder,
+                drops=drops or Drops(services, holder))
 
     @app.middleware
     def _inject(context, next):  # noqa: A002 - bolt's name for it

@@ -1,8 +1,11 @@
 """``workflows.people.People`` for Slack: the status card, review messages, thread lines, reminders.
 
-Every method is safe to repeat (a resumed step may call it again): the status
-card and review messages are remembered by their ``ts`` and updated in place.
-Slack failures left after the SDK's retries are logged and recorded on the
+Every method is safe to repeat, even after a crash at any line (a resumed step
+calls it again): the status card and review messages are remembered by their
+``ts`` and updated in place; every post carries message metadata naming the
+episode and its key, so a post whose ``ts`` was never recorded is found again in
+the thread (:mod:`bot.slack_thread`) instead of posted twice; uploads record
+their file ids before they are shared (:mod:`bot.slack_uploads`). Slack failures left after the SDK's retries are logged and recorded on the
 episode (fact ``slack_failure``); only :meth:`ask_review` raises (as
 :class:`~bot.errors.SlackUnavailable`), so the submit step fails visibly with a
 Retry instead of leaving an episode nobody can review.
@@ -22,6 +25,10 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from bot.blocks import decided, numbered_script, owner_reminder, review_message, status_card
 from bot.errors import SlackUnavailable
 from bot.reviewers import Reviewers
+from bot.slack_thread import effect_metadata, find_post
+from bot.slack_uploads import ThreadUploads, Upload
+from workflows import failpoints
+from workflows.artifacts import ArtifactStore
 from workflows.script.model import Script
 from workflows.settings import Show
 from workflows.store.episodes import EpisodeStore
@@ -32,6 +39,9 @@ log = logging.getLogger(__name__)
 #: What can go wrong talking to Slack once the retry handlers gave up.
 SLACK_FAILURES = (SlackApiError, SlackClientError, OSError)
 DECISIONS = ("approve", "reject", "request_changes", "edit")
+#: The metadata key of the status card; review messages are ``review:v<N>``, their script files
+#: ``script:v<N>``, the episode's audio ``audio``.
+STATUS_KEY = "status-card"
 
 
 def _code(error: Exception) -> str:
@@ -42,36 +52,51 @@ def _code(error: Exception) -> str:
 
 class SlackPeople:
     def __init__(self, client: WebClient, store: EpisodeStore, show: Show, reviewers: Reviewers,
-                 clock: Callable[[], datetime] | None = None) -> None:
+                 artifacts: ArtifactStore, clock: Callable[[], datetime] | None = None,
+                 uploads: ThreadUploads | None = None) -> None:
         self.client = client
         self.store = store
         self.show = show
         self.reviewers = reviewers
+        self.artifacts = artifacts
         self.clock = clock or (lambda: datetime.now(timezone.utc))
+        self.uploads = uploads or ThreadUploads(client, store)
         self._locks: dict[str, threading.Lock] = {}
         self._locks_guard = threading.Lock()
 
     # --- the status card ---------------------------------------------------------------
 
     def status(self, episode_id: str) -> None:
-        """Post the card in the thread the first time, then chat.update it in place."""
+        """Post the card in the thread the first time (or find the one posted before a crash), then chat.update it."""
         try:
             with self._lock_for(episode_id):
                 episode = self.store.get(episode_id)
                 text, blocks = status_card(episode)
-                if episode.status_ts:
+                metadata = effect_metadata(episode_id, STATUS_KEY)
+                ts = episode.status_ts or self._recover_card(episode)
+                if ts:
                     try:
-                        self.client.chat_update(channel=episode.channel, ts=episode.status_ts, text=text, blocks=blocks)
+                        self.client.chat_update(channel=episode.channel, ts=ts, text=text, blocks=blocks,
+                                                metadata=metadata)
                         return
                     except SlackApiError as e:
                         if e.response.get("error") != "message_not_found":
                             raise
                         log.warning("status card of %s was deleted; posting it again", episode_id)
                 posted = self.client.chat_postMessage(channel=episode.channel, thread_ts=episode.thread_ts,
-                                                      text=text, blocks=blocks)
+                                                      text=text, blocks=blocks, metadata=metadata)
+                failpoints.reach("status_card.posted")
                 self.store.set_status_ts(episode_id, episode.thread_ts or posted["ts"], posted["ts"])
         except SLACK_FAILURES as e:
             self._failed(episode_id, "status", e)
+
+    def _recover_card(self, episode: Episode) -> str | None:
+        """The ts of a card posted before a crash that left it unrecorded; recorded now."""
+        ts = find_post(self.client, episode, STATUS_KEY)
+        if ts:
+            log.info("found the status card of %s in the thread; not posting another", episode.id)
+            self.store.set_status_ts(episode.id, episode.thread_ts or ts, ts)
+        return ts
 
     # --- review -------------------------------------------------------------------------
 
@@ -82,21 +107,25 @@ class SlackPeople:
         text, blocks = review_message(episode, version)
         posted: dict[str, str] = dict(episode.facts.get("review_messages") or {})
         key = str(script_version)
+        metadata = effect_metadata(episode_id, f"review:v{script_version}")
         try:
-            if key in posted:
-                self.client.chat_update(channel=episode.channel, ts=posted[key], text=text, blocks=blocks)
+            ts = posted.get(key) or find_post(self.client, episode, f"review:v{script_version}")
+            if ts:
+                self.client.chat_update(channel=episode.channel, ts=ts, text=text, blocks=blocks, metadata=metadata)
             else:
                 ts = self.client.chat_postMessage(channel=episode.channel, thread_ts=episode.thread_ts,
-                                                  text=text, blocks=blocks)["ts"]
+                                                  text=text, blocks=blocks, metadata=metadata)["ts"]
+                failpoints.reach("review.posted")
+            if posted.get(key) != ts:
                 posted[key] = ts
                 self.store.update_facts(episode_id, review_messages=posted)
-            attached = list(self.store.get(episode_id).facts.get("script_files") or [])
+            episode = self.store.get(episode_id)
+            attached = list(episode.facts.get("script_files") or [])
             if key not in attached:
                 script = Script.model_validate(version.script)
-                self.client.files_upload_v2(
-                    channel=episode.channel, thread_ts=episode.thread_ts, content=numbered_script(script),
+                self.uploads.share(episode, f"script:v{script_version}", [Upload(
                     filename=f"{episode.slug}-script-v{script_version}.md", title=f"Script v{script_version}: {script.title}",
-                    snippet_type="markdown")
+                    content=numbered_script(script).encode("utf-8"), snippet_type="markdown")])
                 self.store.update_facts(episode_id, script_files=attached + [key])
         except SLACK_FAILURES as e:
             self._failed(episode_id, "ask_review", e)
@@ -114,18 +143,17 @@ class SlackPeople:
             return
         text, blocks = review_message(episode, version)
         try:
-            self.client.chat_update(channel=episode.channel, ts=ts, text=text, blocks=decided(blocks, decision, episode))
+            self.client.chat_update(channel=episode.channel, ts=ts, text=text, blocks=decided(blocks, decision, episode),
+                                    metadata=effect_metadata(episode_id, f"review:v{script_version}"))
         except SLACK_FAILURES as e:
             self._failed(episode_id, "mark_decided", e)
 
     # --- thread lines and audio --------------------------------------------------------------
 
-    def say(self, episode_id: str, text: str) -> None:
+    def say(self, episode_id: str, text: str, *, key: str | None = None) -> None:
+        """One line in the thread; with a ``key``, at most once per episode and key."""
         episode = self.store.get(episode_id)
-        try:
-            self.client.chat_postMessage(channel=episode.channel, thread_ts=episode.thread_ts, text=text)
-        except SLACK_FAILURES as e:
-            self._failed(episode_id, "say", e)
+        self._post(episode, "say", key, channel=episode.channel, thread_ts=episode.thread_ts, text=text)
 
     def share_audio(self, episode_id: str) -> None:
         """Upload the MP3, transcript and notes into the thread (once)."""
@@ -133,44 +161,62 @@ class SlackPeople:
         if episode.facts.get("audio_shared"):
             return
         stored = self.store.artifacts(episode_id)
-        uploads = [{"file": str(a.path), "filename": a.filename, "title": a.filename}
+        uploads = [Upload(filename=a.filename, title=a.filename, content=self.artifacts.path(a))
                    for kind in ("audio", "transcript", "notes") if (a := stored.get(kind)) is not None]
         if not uploads:
             return
         minutes = (stored["audio"].duration_seconds or 0) / 60 if "audio" in stored else 0
         try:
-            self.client.files_upload_v2(file_uploads=uploads, channel=episode.channel, thread_ts=episode.thread_ts,
-                                        initial_comment=f":headphones: *{episode.title}* is ready ({minutes:.1f} min). "
-                                                        "Have a listen while it goes to the website.")
+            self.uploads.share(episode, "audio", uploads,
+                               initial_comment=f":headphones: *{episode.title}* is ready ({minutes:.1f} min). "
+                                               "Have a listen while it goes to the website.")
+            failpoints.reach("audio.shared")
             self.store.update_facts(episode_id, audio_shared=True)
         except SLACK_FAILURES as e:
             self._failed(episode_id, "share_audio", e)
 
     # --- reminders ------------------------------------------------------------------------
 
-    def ping_owner(self, episode_id: str, diagnosis: str, escalate: bool = False) -> None:
-        """Mention the owner in the thread and DM them; escalating also calls the reviewers in the channel."""
+    def ping_owner(self, episode_id: str, diagnosis: str, escalate: bool = False, *, key: str | None = None) -> None:
+        """Mention the owner in the thread and DM them; escalating also calls the reviewers in the channel.
+        With a ``key``, each of the three is posted at most once per episode and key."""
         episode = self.store.get(episode_id)
         snooze = self.show.followup.snooze_minutes
         text, blocks = owner_reminder(episode, diagnosis, snooze_minutes=snooze)
-        self._post(episode, "ping_owner:thread", channel=episode.channel, thread_ts=episode.thread_ts,
+        self._post(episode, "ping_owner:thread", key, channel=episode.channel, thread_ts=episode.thread_ts,
                    text=text, blocks=blocks)
         if episode.owner:
             try:
                 dm = self.client.conversations_open(users=episode.owner)["channel"]["id"]
-                self._post(episode, "ping_owner:dm", channel=dm, text=text, blocks=blocks)
+                self._post(episode, "ping_owner:dm", key and f"{key}:dm", channel=dm, text=text, blocks=blocks)
             except SLACK_FAILURES as e:
                 self._failed(episode_id, "ping_owner:dm", e)
         if escalate:
             text, blocks = owner_reminder(episode, diagnosis, snooze_minutes=snooze, escalate=True,
                                           reviewers=self.reviewers.mentions())
-            self._post(episode, "ping_owner:escalate", channel=episode.channel, text=text, blocks=blocks)
+            self._post(episode, "ping_owner:escalate", key and f"{key}:escalate", channel=episode.channel,
+                       text=text, blocks=blocks)
 
     # --- helpers --------------------------------------------------------------------------
 
-    def _post(self, episode: Episode, what: str, **kwargs: Any) -> None:
+    def _post(self, episode: Episode, what: str, key: str | None, **kwargs: Any) -> None:
+        """chat.postMessage with the episode's metadata. A keyed post is made once: skipped when the store
+        recorded it, or when the conversation has it (posted before a crash; recorded now)."""
         try:
-            self.client.chat_postMessage(**kwargs)
+            if key is None:
+                self.client.chat_postMessage(metadata=effect_metadata(episode.id, None), **kwargs)
+                return
+            effect = f"slack:{key}"
+            with self._lock_for(f"post:{episode.id}"):
+                if self.store.effect(episode.id, effect)[0]:
+                    return
+                channel = kwargs["channel"]
+                ts = find_post(self.client, episode, key, channel=channel, in_thread=bool(kwargs.get("thread_ts")))
+                if ts is None:
+                    posted = self.client.chat_postMessage(metadata=effect_metadata(episode.id, key), **kwargs)
+                    failpoints.reach("keyed_post.posted")
+                    channel, ts = posted["channel"], posted["ts"]
+                self.store.record_effect(episode.id, effect, {"channel": channel, "ts": ts})
         except SLACK_FAILURES as e:
             self._failed(episode.id, what, e)
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import text
 
+from workflows.errors import storage_error
 from workflows.settings import Settings
 from workflows.store.db import make_engine, migrate
 
@@ -26,6 +27,9 @@ def _guard(name: str, fn: Callable[[], Check]) -> Check:
     try:
         return fn()
     except Exception as e:  # noqa: BLE001 - doctor reports every failure instead of stopping at the first
+        explained = storage_error(e)
+        if explained is not None:
+            return Check(name, False, explained.message, explained.hint)
         return Check(name, False, f"{type(e).__name__}: {getattr(e, 'message', None) or e}",
                      getattr(e, "hint", "") or "See the detail above.")
 
@@ -79,9 +83,16 @@ def speech_check(s: Settings) -> Check:
     return Check("speech", True, f"backends {', '.join(backends)}; ffmpeg at {ffmpeg}")
 
 
+def artifacts_check(s: Settings) -> Check:
+    """The configured artifact backend against reality (for s3: bucket, credentials, write and read back)."""
+    from workflows.artifacts import open_store
+
+    return open_store(s).doctor()
+
+
 def workflow_checks(s: Settings) -> list[Check]:
     checks = [_guard(fn.__name__.replace("_check", ""), lambda fn=fn: fn(s))
-              for fn in (show_check, data_dir_check, database_check, writer_check, speech_check)]
+              for fn in (show_check, data_dir_check, database_check, artifacts_check, writer_check, speech_check)]
     try:
         from workflows.ship.doctor import website_checks
     except ImportError:
@@ -92,5 +103,5 @@ def workflow_checks(s: Settings) -> list[Check]:
 def secrets_in_env() -> list[str]:
     """Names (never values) of the secrets that are set, for the report."""
     names = ["SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET", "ANTHROPIC_API_KEY", "HOSTED_TTS_API_KEY",
-             "WEBSITE_GIT_TOKEN", "DATABASE_URL"]
+             "WEBSITE_GIT_TOKEN", "DATABASE_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"]
     return [n for n in names if os.environ.get(n)]

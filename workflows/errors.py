@@ -115,3 +115,50 @@ class StepFailed(PapercastError):
 
     kind = "step_failed"
     retryable = True
+
+
+class StorageUnavailable(PapercastError):
+    """The data directory or the database cannot be written: disk full, read-only, no permission, unreachable."""
+
+    kind = "storage_unavailable"
+    retryable = True
+    #: "disk_full" | "read_only" | "permission" | "unreachable"
+    reason: str = "unreachable"
+
+
+_DISK_FULL = ("database or disk is full", "no space left on device", "disk full", "could not extend file",
+              "diskfull")
+_READ_ONLY = ("readonly database", "read-only file system", "read only file system", "attempt to write a readonly")
+_PERMISSION = ("permission denied", "unable to open database file", "operation not permitted")
+_UNREACHABLE = ("connection refused", "could not connect", "server closed the connection", "terminating connection",
+                "connection is closed", "the connection is lost", "consuming input failed", "timeout expired")
+
+
+def storage_error(error: BaseException, where: str | None = None) -> StorageUnavailable | None:
+    """The same failure in words for people, when ``error`` says the store or the disk cannot be used; else None.
+
+    Recognises ``OSError`` by errno and database errors (SQLite, PostgreSQL) by their message,
+    so every surface (CLI, Slack replies, the scheduler's logs) says the same thing.
+    """
+    import errno
+
+    text = str(error).lower()
+    code = getattr(error, "errno", None)
+    place = f" ({where})" if where else (f" ({error.filename})" if getattr(error, "filename", None) else "")
+    if code == errno.ENOSPC or any(n in text for n in _DISK_FULL):
+        reason, message, hint = ("disk_full", f"The disk of papercast's data directory is full{place}.",
+                                 "Free some space or move PAPERCAST_DATA_DIR to a bigger disk; a running papercast carries on by itself once it can write again.")
+    elif code == errno.EROFS or any(n in text for n in _READ_ONLY):
+        reason, message, hint = ("read_only", f"papercast's data directory is read-only{place}.",
+                                 "Point PAPERCAST_DATA_DIR at a writable directory, or remount it read-write.")
+    elif code in (errno.EACCES, errno.EPERM) or any(n in text for n in _PERMISSION):
+        reason, message, hint = ("permission", f"papercast may not write in its data directory{place}.",
+                                 "Give the user running papercast write access to PAPERCAST_DATA_DIR, or point it elsewhere.")
+    elif any(n in text for n in _UNREACHABLE):
+        reason, message, hint = ("unreachable", f"papercast's database cannot be reached{place}.",
+                                 "Check DATABASE_URL and that the database server is running; papercast retries by itself.")
+    else:
+        return None
+    out = StorageUnavailable(message, hint)
+    out.reason = reason
+    return out

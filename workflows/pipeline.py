@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import time
 
+from workflows import failpoints
 from workflows.intake.paper import Paper
 from workflows.runner import StepContext, StepResult, StepRunner
 from workflows.script.model import Finding, Script
@@ -38,7 +39,7 @@ def extract_step(ctx: StepContext) -> StepResult:
                    f"follow it there. Nothing new was started."))
         return StepResult("mark_duplicate", reason=f"same PDF as {original.id}",
                           updates={"pdf_sha256": pdf.sha256, "duplicate_of": original.id, "title": original.title})
-    paper = extract_in_worker(pdf.path, svc.show.intake)
+    paper = extract_in_worker(svc.artifacts.path(pdf), svc.show.intake)
     for warning in paper.warnings:
         ctx.once(f"warning:{warning}", lambda w=warning: svc.people.say(ep.id, f":information_source: {w}"))
     return StepResult("extract", reason=f"{paper.page_count} pages, {paper.word_count} words",
@@ -98,6 +99,8 @@ def render_step(ctx: StepContext) -> StepResult:
     last = [0.0]
 
     def progress(done: int, total: int) -> None:
+        if 2 * done >= total:
+            failpoints.reach("render.mid")
         now = time.monotonic()
         if done == total or now - last[0] > 2.0:  # the card is updated every 2 s at most
             last[0] = now
@@ -131,10 +134,14 @@ def build_steps() -> dict:
             "render": render_step, "publish": publish_step}
 
 
-def start(svc: Services, *, workers: int = 2) -> StepRunner:
-    """Create the runner, attach it to the services, and resume every unfinished episode."""
-    svc.runner = StepRunner(svc.store, build_steps(), svc.people, svc, workers=workers)
-    resumed = svc.runner.resume_all()
-    if resumed:
-        log.info("resuming %d unfinished episodes: %s", len(resumed), ", ".join(resumed))
+def start(svc: Services, *, workers: int | None = None, sweep: bool = True) -> StepRunner:
+    """Create the runner, attach it to the services, and keep sweeping for unfinished episodes.
+
+    ``sweep=False`` (tests that drive the runner themselves) resumes nothing by itself.
+    """
+    config = svc.show.runner
+    svc.runner = StepRunner(svc.store, build_steps(), svc.people, svc, workers=workers or config.workers,
+                            lease_seconds=config.lease_seconds, sweep_seconds=config.sweep_seconds, clock=svc.clock)
+    if sweep:
+        svc.runner.start_sweeping()
     return svc.runner

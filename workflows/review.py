@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from workflows import failpoints
 from workflows.actor import Actor, require_owner_or_reviewer, require_reviewer
 from workflows.errors import PapercastError, ScriptError
 from workflows.script.model import Chapter, Line, Script
@@ -38,6 +39,7 @@ def approve(svc: Services, episode_id: str, actor: Actor, *, owner: str, expecte
         expected_version=expected_version,
         updates={"owner": owner, "approver": actor.user_id, "approved_at": svc.clock().isoformat()},
     )
+    failpoints.reach("approve.committed")
     svc.kick(episode_id)
     return episode
 

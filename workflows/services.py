@@ -8,7 +8,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from workflows.artifacts import ArtifactStore
+from workflows.artifacts import ArtifactStore, open_store
 from workflows.people import People
 from workflows.settings import Settings
 from workflows.store.db import make_engine, migrate
@@ -19,6 +19,7 @@ from workflows.store.episodes import EpisodeStore, utcnow
 class Services:
     settings: Settings
     store: EpisodeStore
+    #: Artifacts by content key; ``artifacts.path(artifact)`` is the one way to get a local file.
     artifacts: ArtifactStore
     people: People
     clock: Callable[[], datetime] = utcnow
@@ -47,14 +48,17 @@ class Services:
 
 
 def build_services(settings: Settings, people: People, *, clock: Callable[[], datetime] = utcnow) -> Services:
-    """Create the data directory, open and migrate the database, and wire the parts."""
+    """Create the data directory, open and migrate the database, and wire the parts.
+
+    The artifact store is the backend ``[artifacts] backend`` names (local directory or object store).
+    """
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     engine = make_engine(settings.database_url)
     migrate(engine)
     return Services(
         settings=settings,
         store=EpisodeStore(engine, clock=clock),
-        artifacts=ArtifactStore(settings.data_dir / "artifacts"),
+        artifacts=open_store(settings),
         people=people,
         clock=clock,
     )

@@ -109,7 +109,7 @@ class Publish(_Section):
     local_deploy_delay: float = Field(2.0, ge=0)
     #: Loopback port of the embedded local website (0: any free port).
     local_port: int = Field(0, ge=0, le=65535)
-    #: Pushes tried (fetch and rebase between them) when the remote moved meanwhile.
+    #: Pushes tried when the remote moved meanwhile (fetch, reset, rebuild the commit between them).
     push_attempts: int = Field(5, ge=1, le=20)
 
 
@@ -124,10 +124,63 @@ class FollowUp(_Section):
     repeat_minutes: float = Field(0.0, ge=0)
     #: Seconds between the scheduler's routine wake-ups (besides the one at the next due time).
     tick_seconds: float = Field(30.0, gt=0)
-    #: Seconds between attempts to become the scheduler leader (PostgreSQL, several instances).
-    leader_retry_seconds: float = Field(5.0, gt=0)
+    #: Seconds between the scheduler leader's heartbeats (and a standby's looks at the leader's lease).
+    leader_heartbeat_seconds: float = Field(5.0, gt=0)
+    #: Seconds a leader's lease lasts without a heartbeat: a dead or frozen leader is replaced after this.
+    leader_lease_seconds: float = Field(20.0, gt=0)
+    #: Seconds a due check stays claimed: one claimed by a process that died is retaken after this.
+    claim_lease_seconds: float = Field(60.0, gt=0)
+    #: Seconds from the first live match to the confirming check; an episode ships on two matches.
+    confirm_seconds: float = Field(60.0, ge=0)
+    #: Hours between re-checks of shipped episodes and the feed (0: no re-checks).
+    recheck_hours: float = Field(24.0, ge=0)
     #: Live-site requests made at once when many episodes are checked.
     check_concurrency: int = Field(16, ge=1, le=256)
+    #: Wall-clock seconds one live-site check (redirects, headers and body) may take before it is "too slow".
+    http_deadline_seconds: float = Field(20.0, gt=0, le=600)
+    #: Wall-clock seconds one round of checks (many episodes) may take; what is left is reported as not checked.
+    check_budget_seconds: float = Field(300.0, gt=0, le=3600)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _renamed(cls, data):
+        """``leader_retry_seconds`` (the advisory-lock era) is ``leader_heartbeat_seconds`` now."""
+        if isinstance(data, dict) and "leader_retry_seconds" in data:
+            data = dict(data)
+            data.setdefault("leader_heartbeat_seconds", data.pop("leader_retry_seconds"))
+        return data
+
+    @model_validator(mode="after")
+    def _heartbeat_within_lease(self) -> "FollowUp":
+        if self.leader_heartbeat_seconds >= self.leader_lease_seconds:
+            raise ValueError("followup.leader_heartbeat_seconds must be shorter than followup.leader_lease_seconds")
+        return self
+
+
+class Runner(_Section):
+    """How instances share the automatic steps (see workflows/runner.py)."""
+
+    #: Seconds a step's lease lasts between heartbeats: a dead instance's episode is picked up after this.
+    lease_seconds: float = Field(30.0, ge=1, le=3600)
+    #: Seconds between two looks for unfinished episodes whose lease is free or expired.
+    sweep_seconds: float = Field(10.0, ge=0.1, le=3600)
+    #: Steps run at once by one instance.
+    workers: int = Field(2, ge=1, le=32)
+
+
+class Artifacts(_Section):
+    """Where artifact files (PDF, MP3, transcript, notes) are kept, by content key (see workflows/artifacts/)."""
+
+    #: "local": under the data directory, readable by this machine only. "s3": an S3-compatible bucket that
+    #: every instance reads (AWS S3, Cloudflare R2, MinIO); credentials come from the environment as boto3 reads them.
+    backend: str = "local"
+    s3_bucket: str = Field("", pattern=r"^([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])?$")
+    #: Folder inside the bucket ("" for the top), e.g. "papercast/artifacts".
+    s3_prefix: str = ""
+    #: Empty for AWS S3; e.g. "https://<account>.r2.cloudflarestorage.com" or "http://minio:9000".
+    s3_endpoint_url: str = Field("", pattern=r"^(https?://\S+)?$")
+    #: Empty: boto3's default (AWS_REGION / AWS_DEFAULT_REGION); "auto" for R2.
+    s3_region: str = ""
 
 
 class Show(_Section):
@@ -152,6 +205,8 @@ class Show(_Section):
     audio: Audio = Audio()
     publish: Publish = Publish()
     followup: FollowUp = FollowUp()
+    artifacts: Artifacts = Artifacts()
+    runner: Runner = Runner()
 
     @field_validator("hosts")
     @classmethod
@@ -257,6 +312,13 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
             raw = tomllib.loads(path.read_text(encoding="utf-8"))
         except tomllib.TOMLDecodeError as e:
             raise ConfigError(f"{path} is not valid TOML: {e}.", "Fix the line named above; papercast.example.toml shows the format.") from None
+        except UnicodeDecodeError as e:
+            line = path.read_bytes()[: e.start].count(b"\n") + 1
+            raise ConfigError(f"{path} is not UTF-8 text (byte {e.start}, line {line}, cannot be read as UTF-8).",
+                              "Save the show file as UTF-8 (most editors: Save with encoding → UTF-8).") from None
+        except OSError as e:
+            raise ConfigError(f"{path} cannot be read ({e.strerror or e}).",
+                              "Check that the show file exists and that papercast may read it.") from None
         try:
             show = Show.model_validate(raw.get("show", raw))
         except ValidationError as e:
@@ -288,6 +350,11 @@ def _check_mode(s: Settings) -> None:
         raise ConfigError(
             "No reviewers are configured, so nobody could approve an episode.",
             "Add Slack user ids to show.reviewers (or a user group id to show.reviewer_group) in the show file.",
+        )
+    if s.show.artifacts.backend == "s3" and not s.show.artifacts.s3_bucket:
+        raise ConfigError(
+            "artifacts.backend is \"s3\" but artifacts.s3_bucket is empty, so there is nowhere to keep the files.",
+            "Set [artifacts] s3_bucket (and s3_endpoint_url for R2 or MinIO) in the show file, or backend = \"local\".",
         )
     if bool(s.show.publish.repo) != bool(s.show.publish.base_url):
         raise ConfigError(

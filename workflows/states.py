@@ -47,6 +47,8 @@ ACTIVE = frozenset(State) - TERMINAL - {State.FAILED}
 SAME = None
 #: Target meaning "go back to the state the episode failed in".
 RESUME = "resume"
+#: Target meaning "back to how it was published": published, or manual_publish for a hand-published episode.
+RESUME_PUBLISHED = "resume_published"
 
 S = State
 
@@ -75,8 +77,10 @@ TRANSITIONS: dict[str, Transition] = {t.name: t for t in (
     _t("reject",           {S.IN_REVIEW},                         S.REJECTED,          "a reviewer rejected the episode"),
     _t("render",           {S.APPROVED},                          S.AUDIO_READY,       "audio, transcript and notes were produced"),
     _t("publish",          {S.AUDIO_READY},                       S.PUBLISHED,         "the artifacts were committed and pushed"),
-    _t("publish_manually", {S.AUDIO_READY, S.FAILED},             S.MANUAL_PUBLISH,    "the owner chose to put the files up by hand"),
+    _t("publish_manually", {S.AUDIO_READY, S.PUBLISHED, S.FAILED}, S.MANUAL_PUBLISH,   "the owner chose to put the files up by hand"),
+    _t("republish",        {S.PUBLISHED, S.MANUAL_PUBLISH},       S.AUDIO_READY,       "the published commit is gone; publish the same files again"),
     _t("ship",             {S.PUBLISHED, S.MANUAL_PUBLISH},       S.SHIPPED,           "the live site serves exactly the committed bytes"),
+    _t("reopen",           {S.SHIPPED},                           RESUME_PUBLISHED,    "a re-check found the shipped episode no longer live"),
     _t("reassign",         ACTIVE | {S.FAILED},                   SAME,                "the shipping owner changed"),
     _t("fail",             ACTIVE,                                S.FAILED,            "a step failed"),
     _t("retry",            {S.FAILED},                            RESUME,              "someone asked to run the failed step again"),

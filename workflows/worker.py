@@ -185,9 +185,20 @@ def _rebuild(cls: type, state: dict[str, Any], message: str) -> PapercastError:
     return error
 
 
+def _die_with_parent() -> None:
+    """Ask Linux to kill this worker when its parent dies (a SIGKILLed bot must not leave a render running)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux: the worker still stops at its next write to the closed pipe
+        pass
+
+
 def _serve(conn) -> None:
     """The worker process: run jobs until the other end closes; never let an exception escape unreported."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the parent, which stops us in turn
+    _die_with_parent()
     while True:
         try:
             _, target, kwargs, wants_progress, imports = conn.recv()

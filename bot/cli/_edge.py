@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 import click
 
-from workflows.errors import PapercastError
+from sqlalchemy.exc import DBAPIError
+
+from workflows.errors import PapercastError, storage_error
 
 
 def main(cli: click.Group) -> None:
@@ -14,6 +17,13 @@ def main(cli: click.Group) -> None:
         cli.main(standalone_mode=False)
     except PapercastError as e:
         click.echo(f"papercast: {e.for_people()}", err=True)
+        sys.exit(2)
+    except (OSError, DBAPIError) as e:
+        where = None if getattr(e, "filename", None) else os.environ.get("PAPERCAST_DATA_DIR", "var")
+        explained = storage_error(e, where)
+        if explained is None:
+            raise
+        click.echo(f"papercast: {explained.for_people()}", err=True)
         sys.exit(2)
     except click.exceptions.Abort:
         click.echo("Aborted.", err=True)

@@ -66,7 +66,8 @@ def command(auto: bool, pdf: Path | None, minutes: float, timeout: float) -> Non
     show = base.show.model_copy(update={
         "writer": base.show.writer.model_copy(update={"target_minutes": minutes}),
         "publish": base.show.publish.model_copy(update={"repo": "", "base_url": "", "local_deploy_delay": 1.0}),
-        "followup": base.show.followup.model_copy(update={"check_minutes": [0.02, 0.05, 0.1, 0.2], "grace_minutes": 5}),
+        "followup": base.show.followup.model_copy(update={"check_minutes": [0.02, 0.05, 0.1, 0.2], "grace_minutes": 5,
+                                                           "confirm_seconds": 2}),
     })
     settings = base.model_copy(update={"env": env, "show": show})
     if pdf is None:

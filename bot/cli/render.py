@@ -52,7 +52,7 @@ def command(script_json: Path, out_dir: Path, cache_dir: Path | None) -> None:
     for name in ("audio", "transcript", "notes"):
         a = getattr(result, name)
         artifacts[name] = {
-            "file": str((out_dir / a.filename).resolve()), "path": str(a.path), "sha256": a.sha256,
+            "file": str((out_dir / a.filename).resolve()), "key": a.key, "sha256": a.sha256,
             "size": a.size, "duration_seconds": round(a.duration_seconds or 0.0, 3),
         }
     json.dump(

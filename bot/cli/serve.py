@@ -21,6 +21,7 @@ def command(force_http: bool, port: int | None, host: str | None, workspace_port
     from bot.stack import start_stack
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # a line per wake-up says nothing to an operator
     settings = load_settings()
     if force_http and settings.slack_mode == "socket":
         settings = settings.model_copy(update={"env": settings.env.model_copy(update={"slack_app_token": None})})

@@ -8,6 +8,7 @@ from typing import Any
 
 from bot.reviewers import Reviewers
 from bot.slack_people import SlackPeople
+from workflows.drops import Drops
 from workflows.services import Services
 
 KEY = "papercast"
@@ -22,6 +23,8 @@ class Deps:
     channel: Any
     #: Who claims events in the store (host:pid), for the exactly-once keys.
     holder: str
+    #: Dropped PDFs, started once each; kept and retried while the disk is full.
+    drops: Drops
 
 
 def deps(context: Any) -> Deps:

@@ -51,8 +51,16 @@ def message_content(params: Params) -> dict[str, Any]:
     if attachments:
         content["attachments"] = attachments
     if params.get("metadata"):
-        content["metadata"] = params.structured("metadata")
+        content["metadata"] = check_metadata(params.structured("metadata", "invalid_metadata_format"))
     return content
+
+
+def check_metadata(metadata: Any) -> dict[str, Any]:
+    """Message metadata as Slack accepts it: an ``event_type`` string and an ``event_payload`` object."""
+    if not isinstance(metadata, dict) or not isinstance(metadata.get("event_type"), str) \
+            or not metadata["event_type"] or not isinstance(metadata.get("event_payload"), dict):
+        raise ApiError("invalid_metadata_format")
+    return {"event_type": metadata["event_type"], "event_payload": metadata["event_payload"]}
 
 
 def auth_test(state: WorkspaceState, params: Params) -> dict[str, Any]:
@@ -79,7 +87,12 @@ def chat_update(state: WorkspaceState, params: Params) -> dict[str, Any]:
         message = _message(state, channel_id, params.required("ts"))
         if message.get("bot_id") != BOT_ID:
             raise ApiError("cant_update_message")
-        content = message_content(params) if (params.get("text") or params.get("blocks")) else {}
+        if params.get("text") or params.get("blocks"):
+            content = message_content(params)
+        elif params.get("metadata"):
+            content = {"metadata": check_metadata(params.structured("metadata", "invalid_metadata_format"))}
+        else:
+            content = {}
         message.update(content)
         if "blocks" in params and not params.structured("blocks"):
             message.pop("blocks", None)
@@ -148,22 +161,6 @@ def conversations_open(state: WorkspaceState, params: Params) -> dict[str, Any]:
     return {"channel": {"id": channel_id}, "no_op": True, "already_open": True}
 
 
-def conversations_replies(state: WorkspaceState, params: Params) -> dict[str, Any]:
-    channel_id = _channel(state, params)
-    with state.lock:
-        root = thread_root(state, channel_id, params.required("ts"))
-        messages = [message_object(state, m) for m in state.history(channel_id, root)]
-    return {"messages": messages, "has_more": False, "response_metadata": {"next_cursor": ""}}
-
-
-def conversations_history(state: WorkspaceState, params: Params) -> dict[str, Any]:
-    channel_id = _channel(state, params)
-    limit = int(params.get("limit") or 100)
-    with state.lock:
-        messages = [message_object(state, m) for m in reversed(state.history(channel_id))]
-    return {"messages": messages[:limit], "has_more": len(messages) > limit, "response_metadata": {"next_cursor": ""}}
-
-
 def users_info(state: WorkspaceState, params: Params) -> dict[str, Any]:
     user = state.user_object(str(params.required("user")))
     if user is None:
@@ -205,8 +202,6 @@ METHODS: dict[str, Method] = {
     "conversations.info": conversations_info,
     "conversations.list": conversations_list,
     "conversations.open": conversations_open,
-    "conversations.replies": conversations_replies,
-    "conversations.history": conversations_history,
     "users.info": users_info,
     "usergroups.users.list": usergroups_users_list,
     "reactions.add": reactions_add,

@@ -1,4 +1,9 @@
-"""Web API file methods: the two-step external upload slack_sdk's files_upload_v2 uses, and files.info."""
+"""Web API file methods: the two-step external upload slack_sdk's files_upload_v2 uses, and files.info.
+
+Slack completes the sharing of an upload asynchronously: files.completeUploadExternal may
+answer before the file's ``shares`` (and its message in the channel) appear. The workspace
+shares at once unless a test holds shares back (:meth:`LocalWorkspace.hold_shares`).
+"""
 
 from __future__ import annotations
 
@@ -78,9 +83,17 @@ def files_complete_upload_external(state: WorkspaceState, params: Params) -> dic
             resolved.append(channel_id)
         thread_ts = thread_root(state, resolved[0], params.get("thread_ts")) if resolved else None
         blocks = check_blocks(params.structured("blocks", "invalid_blocks"))
-        for channel_id in resolved:
-            share_files(state, channel_id, [f["id"] for f in files], user_id=BOT_USER,
-                        text=str(params.get("initial_comment") or ""), thread_ts=thread_ts, blocks=blocks)
+        ids = [f["id"] for f in files]
+        text = str(params.get("initial_comment") or "")
+
+        def share() -> None:
+            for channel_id in resolved:
+                share_files(state, channel_id, ids, user_id=BOT_USER, text=text, thread_ts=thread_ts, blocks=blocks)
+
+        if state.mem.hold_shares:
+            state.mem.held_shares.append(share)
+        else:
+            share()
         return {"files": [file_object(state, f["id"]) for f in files]}
 
 

@@ -87,6 +87,10 @@ class _Memory:
     triggers: dict[str, Trigger] = field(default_factory=dict)
     responses: dict[str, ResponseUrl] = field(default_factory=dict)
     uploads: dict[str, str] = field(default_factory=dict)  # upload token -> file id
+    #: While set, files.completeUploadExternal answers before sharing (as Slack often does); the
+    #: shares wait here until released.
+    hold_shares: bool = False
+    held_shares: list[Callable[[], Any]] = field(default_factory=list)
 
 
 class WorkspaceState:

@@ -19,12 +19,12 @@ from email.policy import HTTP
 from typing import Any, Literal
 from urllib.parse import parse_qsl
 
-from bot.local import api_chat, api_files, api_views
+from bot.local import api_chat, api_files, api_history, api_views
 from bot.local.api_params import ApiError, Params
 from bot.local.reply import Reply
 from bot.local.state import WorkspaceState
 
-METHODS = {**api_chat.METHODS, **api_files.METHODS, **api_views.METHODS}
+METHODS = {**api_chat.METHODS, **api_history.METHODS, **api_files.METHODS, **api_views.METHODS}
 
 #: How an injected failure answers: HTTP 429 + Retry-After, HTTP 500, or ok=false with this error code.
 Failure = Literal["429", "500"] | str

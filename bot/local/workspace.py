@@ -291,6 +291,22 @@ class LocalWorkspace:
         ``Retry-After: retry_after``), "500", or any error code answered as ``{"ok": false, "error": how}``."""
         self.api.fail_next(method, times, how, retry_after)
 
+    def hold_shares(self, hold: bool = True) -> None:
+        """Make files.completeUploadExternal answer without sharing yet, as Slack does while it scans a file;
+        the shares happen at :meth:`release_shares` (or when holding stops)."""
+        with self.state.lock:
+            self.state.mem.hold_shares = hold
+        if not hold:
+            self.release_shares()
+
+    def release_shares(self) -> int:
+        """Share the uploads completed while shares were held; returns how many."""
+        with self.state.lock:
+            held, self.state.mem.held_shares = self.state.mem.held_shares, []
+            for share in held:
+                share()
+            return len(held)
+
     def wait_for(self, predicate: Callable[[], Any], timeout: float = 10.0) -> Any:
         """Block until ``predicate()`` is truthy, re-checking on every change in the workspace (and
         every 50 ms); returns its value, or None after ``timeout`` seconds."""

@@ -42,7 +42,7 @@ def _run(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
 
 @pytest.mark.parametrize("wrapped", [True, False], ids=["papercast-script-output", "bare-script"])
 def test_render_prints_artifacts_as_json(tmp_path, wrapped):
-    """The command accepts `papercast script` output or a bare Script and prints each artifact's path, sha256, duration and the loudness."""
+    """The command accepts `papercast script` output or a bare Script and prints each artifact's content key, sha256, duration and the loudness."""
     script = make_script().model_dump(mode="json")
     source = tmp_path / "script.json"
     source.write_text(json.dumps({"script": script, "findings": []} if wrapped else script), encoding="utf-8")
@@ -51,7 +51,7 @@ def test_render_prints_artifacts_as_json(tmp_path, wrapped):
     printed = json.loads(proc.stdout)
     for name, file in (("audio", "episode.mp3"), ("transcript", "transcript.vtt"), ("notes", "notes.md")):
         entry = printed[name]
-        assert Path(entry["path"]).name == entry["sha256"]
+        assert entry["key"] == f"sha256/{entry['sha256'][:2]}/{entry['sha256']}"
         assert Path(entry["file"]) == (tmp_path / "out" / file).resolve()
         assert entry["duration_seconds"] > 5
     assert printed["loudness_lufs"] == pytest.approx(-16.0, abs=1.0)

@@ -13,7 +13,7 @@ from mutagen.id3 import ID3
 from mutagen.mp3 import MP3
 
 from tests.audio.samples import decode_with_ffmpeg, make_script, make_show, median_f0, vtt_cues
-from workflows.artifacts import sha256_file
+from workflows.artifacts import ArtifactStore, sha256_file
 from workflows.audio import loudness
 from workflows.audio.codec import ffmpeg_exe
 from workflows.audio.render import render_episode
@@ -49,8 +49,9 @@ def rendered(tmp_path_factory):
     show = make_show("offline", intro_file=intro, outro_file=outro)
     env = Environment(papercast_data_dir=tmp / "var")
     result = render_episode(script, show, env, out_dir=tmp / "out", cache_dir=tmp / "cache", released=date(2026, 11, 23))
-    samples, rate = decode_with_ffmpeg(result.audio.path, tmp / "decoded.wav")
-    return {"script": script, "show": show, "result": result, "samples": samples, "rate": rate, "tmp": tmp}
+    store = ArtifactStore(tmp / "var" / "artifacts")
+    samples, rate = decode_with_ffmpeg(store.path(result.audio), tmp / "decoded.wav")
+    return {"script": script, "show": show, "result": result, "samples": samples, "rate": rate, "tmp": tmp, "store": store}
 
 
 def test_mp3_decodes_to_the_length_of_its_parts(rendered):
@@ -63,7 +64,7 @@ def test_mp3_decodes_to_the_length_of_its_parts(rendered):
     gaps = sum(a.chapter_pause_ms if i in chapter_lines else a.pause_ms for i in range(1, len(script.lines))) / 1000
     expected = intro_s + a.pause_ms / 1000 + spoken + gaps + a.pause_ms / 1000 + outro_s
     decoded = len(rendered["samples"]) / rendered["rate"]
-    info = MP3(result.audio.path).info
+    info = MP3(rendered["store"].path(result.audio)).info
     assert (info.bitrate, info.sample_rate, info.channels) == (128_000, 24_000, 1)
     assert decoded == pytest.approx(expected, rel=0.01)
     assert result.duration_seconds == pytest.approx(expected, abs=0.005)
@@ -82,7 +83,7 @@ def test_loudness_is_minus_16_lufs_with_true_peak_under_minus_1(rendered):
 def test_id3_tags_and_chapters(rendered):
     """The MP3 carries title, show, hosts, date, description, and one CHAP per chapter starting at its first line."""
     result, script = rendered["result"], rendered["script"]
-    tags = ID3(result.audio.path)
+    tags = ID3(rendered["store"].path(result.audio))
     assert str(tags["TIT2"]) == script.title
     assert str(tags["TALB"]) == "Paper Trail"
     assert str(tags["TPE1"]) == "Ada & Ben"
@@ -125,10 +126,11 @@ def test_artifacts_are_stored_with_hash_and_duration(rendered):
     """MP3, transcript and notes are in the artifact store under their sha256, each with the episode's duration."""
     result = rendered["result"]
     for artifact, name in ((result.audio, "episode.mp3"), (result.transcript, "transcript.vtt"), (result.notes, "notes.md")):
-        assert artifact.path.is_file()
-        assert artifact.path.name == artifact.sha256 == sha256_file(artifact.path)
+        stored = rendered["store"].path(artifact)
+        assert stored.name == artifact.sha256 == sha256_file(stored)
+        assert artifact.key == f"sha256/{artifact.sha256[:2]}/{artifact.sha256}"
         assert artifact.filename == name
-        assert artifact.size == artifact.path.stat().st_size
+        assert artifact.size == stored.stat().st_size
         assert artifact.duration_seconds == pytest.approx(result.duration_seconds)
         assert sha256_file(rendered["tmp"] / "out" / name) == artifact.sha256
 

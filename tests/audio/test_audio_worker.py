@@ -8,6 +8,7 @@ import pytest
 
 from tests.audio import speech_fakes  # noqa: F401 - registers the fake backends the worker imports by name
 from tests.audio.samples import make_script, make_show
+from workflows.artifacts import ArtifactStore
 from workflows.audio.render import render_in_worker
 from workflows.audio.worker import AudioWorkerFailed
 from workflows.errors import AudioError
@@ -24,7 +25,8 @@ def test_worker_renders_and_forwards_progress(tmp_path, env, script):
     total = len(script.lines)
     assert seen[0] == (0, total) and seen[-1] == (total, total)
     assert [d for d, _ in seen] == sorted(d for d, _ in seen)
-    assert result.audio.path.is_file() and (tmp_path / "out" / "episode.mp3").is_file()
+    assert ArtifactStore(env.papercast_data_dir / "artifacts").path(result.audio).is_file()
+    assert (tmp_path / "out" / "episode.mp3").is_file()
     assert len(result.segments) == total
 
 
@@ -52,7 +54,7 @@ def test_a_killed_worker_becomes_an_audio_error(tmp_path, env):
     assert seen[0] == (0, 4) and all(done <= 2 for done, _ in seen)
     # The caller can render again right away.
     again = render_in_worker(make_script(), make_show("tone"), env, out_dir=tmp_path / "again", cache_dir=tmp_path / "cache")
-    assert again.audio.path.is_file()
+    assert ArtifactStore(env.papercast_data_dir / "artifacts").path(again.audio).is_file()
 
 
 def test_typed_errors_keep_their_type_across_the_process_boundary(tmp_path, env, script):

@@ -37,7 +37,8 @@ def _fast_settings(data_dir: Path):
         "hosts": [h.model_copy(update={"speech": "tone"}) for h in base.show.hosts],
         "writer": base.show.writer.model_copy(update={"target_minutes": 0.5}),
         "publish": base.show.publish.model_copy(update={"repo": "", "base_url": "", "local_deploy_delay": 1.0}),
-        "followup": base.show.followup.model_copy(update={"check_minutes": [0.02, 0.05, 0.1, 0.2], "grace_minutes": 5}),
+        "followup": base.show.followup.model_copy(update={"check_minutes": [0.02, 0.05, 0.1, 0.2], "grace_minutes": 5,
+                                                          "confirm_seconds": 2}),
     })
     return base.model_copy(update={"env": env, "show": show})
 

@@ -59,6 +59,8 @@ def _handler(state: _Slack) -> type[BaseHTTPRequestHandler]:
                 if auth != f"Bearer {TOKEN}":
                     return self._send(200, pdfs.LOGIN_PAGE, "text/html; charset=utf-8")
                 return self._send(200, state.pdf, "application/pdf")
+            if route == "/files/saved-page.pdf":
+                return self._send(200, ARTICLE_PAGE, "text/html; charset=utf-8")
             if route == "/files/empty.pdf":
                 return self._send(200, b"", "application/pdf")
             if route == "/files/picture.pdf":
@@ -146,6 +148,20 @@ def test_login_page_instead_of_the_file_is_refused(slack, tmp_path):
         _download(base, "/files/paper.pdf", tmp_path / "paper.pdf", token="xoxb-wrong-token")
     assert "files:read" in caught.value.hint
     assert "xoxb-wrong-token" not in caught.value.for_people()
+    assert _leftovers(tmp_path) == []
+
+
+ARTICLE_PAGE = (b"<!DOCTYPE html><html><head><title>Attention Is All You Need - arXiv</title></head><body>"
+                b"<a href='/login'>Login</a><h1>Attention Is All You Need</h1><p>Abstract: The dominant...</p></body></html>")
+
+
+def test_an_html_page_saved_as_pdf_is_called_a_web_page_not_a_token_problem(slack, tmp_path):
+    """Someone uploads a web page named paper.pdf: the refusal says it is HTML, and does not blame the token."""
+    _state, base = slack
+    with pytest.raises(errors.NotAPdf) as caught:
+        _download(base, "/files/saved-page.pdf", tmp_path / "paper.pdf")
+    assert "HTML web page" in caught.value.for_people()
+    assert "SLACK_BOT_TOKEN" not in caught.value.for_people()
     assert _leftovers(tmp_path) == []
 
 

@@ -42,6 +42,8 @@ def test_status_lists_unshipped_episodes_first(data_dir, db_url, store, clock, s
     svc = make_services(data_dir, db_url, store, clock, repo=str(site.remote_url), base_url=site.base_url)
     shipped = publish_now(svc, ready_episode(svc, title="Shipped one", owner="UANNA"))
     site.tick()
+    assert check_and_ship(svc, shipped.id).confirming
+    clock.advance(seconds=svc.show.followup.confirm_seconds)
     assert check_and_ship(svc, shipped.id).shipped
     waiting = publish_now(svc, ready_episode(svc, title="Waiting one", owner="UBEN"))
     config = tmp_path / "papercast.toml"

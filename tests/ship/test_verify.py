@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from tests.ship.helpers import git, make_services, publish_now, ready_episode
@@ -35,13 +37,14 @@ def _audio_path(ep) -> str:
     return f"/episodes/{ep.slug}/episode.mp3"
 
 
-def test_live_bytes_are_fetched_past_caches(vsvc, site, live):
-    """The check asks for each file with a cache-busting query and no-cache headers, and passes when all match."""
+def test_live_bytes_are_fetched_at_the_plain_url_as_listeners_do(vsvc, site, live):
+    """A healthy site is checked with one plain request per file (no cache-busting, no no-cache headers), and passes."""
     ep = _published_and_deployed(vsvc, site)
     check = check_episode(vsvc, ep)
     assert check.shipped and [f.kind for f in check.findings] == ["committed", "pushed", "served", "served", "served", "in_feed"]
     audio_requests = [(p, h) for p, h in live.requests if p.startswith(_audio_path(ep))]
-    assert audio_requests and all("papercast-check=" in p and h.get("Cache-Control") == "no-cache" for p, h in audio_requests)
+    assert [p for p, _ in audio_requests] == [_audio_path(ep)] and "Cache-Control" not in audio_requests[0][1]
+    assert check.requests == 4
 
 
 SCRIPTED = {
@@ -101,21 +104,59 @@ def test_feed_without_the_episode_is_reported(vsvc, site, live):
     assert check.problem.kind == "not_in_feed" and not check.shipped
 
 
-def test_not_committed_and_not_pushed_come_first(vsvc, site, data_dir):
-    """A commit that is missing, or only in papercast's clone, is diagnosed before anything about the site."""
+def test_no_recorded_commit_is_not_committed(vsvc, site):
+    """An episode with no recorded commit is diagnosed as not committed, before anything about the site."""
     ep = _published_and_deployed(vsvc, site)
-    vsvc.store.update_facts(ep.id, commit="0" * 40)
+    vsvc.store.update_facts(ep.id, commit=None)
     check = check_episode(vsvc, vsvc.store.get(ep.id))
-    assert check.findings[0].kind == "not_committed" and check.problem.kind == "not_committed"
+    assert check.findings[0].kind == "not_committed" and check.problem.kind == "not_committed" and not check.shipped
 
-    clone = data_dir / "website"
-    git("commit", "-q", "--allow-empty", "-m", "local only", cwd=clone)
-    vsvc.store.update_facts(ep.id, commit=git("rev-parse", "HEAD", cwd=clone))
+
+def _work_clone(site, tmp_path) -> Path:
+    work = tmp_path / "human"
+    git("clone", "-q", str(site.remote_url), str(work))
+    return work
+
+
+def test_a_content_identical_rewrite_of_the_commit_is_still_published(vsvc, site, tmp_path):
+    """A force-pushed rewrite with the same files counts: the check names the new commit and the one it replaced."""
+    ep = _published_and_deployed(vsvc, site)
+    work = _work_clone(site, tmp_path)
+    git("commit", "-q", "--amend", "-m", "Publish episode (reworded by a human)", cwd=work)
+    git("push", "-q", "--force", "origin", "main", cwd=work)
+    rewritten = git("rev-parse", "HEAD", cwd=work)
+    check = check_episode(vsvc, vsvc.store.get(ep.id))
+    assert check.shipped and rewritten != ep.facts["commit"]
+    assert check.findings[0].message == (f"The approved files are committed as {rewritten[:10]} "
+                                         f"(rewritten from {ep.facts['commit'][:10]}).")
+    assert check.findings[1].commit == rewritten
+
+
+def test_a_commit_force_pushed_away_is_commit_gone_with_publish_again(vsvc, site):
+    """When the recorded commit left the branch and the files with it, the advice is Publish again, not Retry."""
+    ep = _published_and_deployed(vsvc, site)
+    remote = site.remote_url
+    git(f"--git-dir={remote}", "update-ref", "refs/heads/main", git(f"--git-dir={remote}", "rev-parse", "main~1"))
     check = check_and_ship(vsvc, ep.id)
-    assert [f.kind for f in check.findings][:2] == ["committed", "not_pushed"] and not check.shipped
+    assert check.problem.kind == "commit_gone" and not check.shipped
+    assert "Publish again" in check.diagnosis and "Retry" not in check.diagnosis
+    assert ep.facts["commit"][:10] in check.diagnosis and "episode.mp3" in check.diagnosis
 
 
-def test_manual_publish_checks_only_the_live_bytes(vsvc, site, live):
+def test_files_changed_by_a_later_commit_are_replaced_on_remote(vsvc, site, tmp_path):
+    """A later commit that overwrites an approved file on the branch is named, with the path, even if it is served."""
+    ep = _published_and_deployed(vsvc, site)
+    work = _work_clone(site, tmp_path)
+    notes = ep.facts["published_files"]["notes"]["path"]
+    (work / notes).write_text("# Edited by hand\n", encoding="utf-8")
+    git("commit", "-q", "-am", "Fix a typo", cwd=work)
+    git("push", "-q", "origin", "main", cwd=work)
+    check = check_episode(vsvc, vsvc.store.get(ep.id))
+    assert check.problem.kind == "replaced_on_remote" and notes in check.diagnosis and "revert" in check.diagnosis
+    assert not check.shipped and [f.kind for f in check.findings if f.ok] == ["served", "served", "served", "in_feed"]
+
+
+def test_manual_publish_checks_only_the_live_bytes(vsvc, site, live, clock):
     """For a manual publish, no commit is needed: the episode ships when the site serves the approved bytes."""
     ep = ready_episode(vsvc)
     vsvc.store.transition(ep.id, "publish_manually", actor="UOWNER")
@@ -123,11 +164,13 @@ def test_manual_publish_checks_only_the_live_bytes(vsvc, site, live):
     assert check.problem.kind == "not_deployed" and all(f.kind not in ("committed", "pushed") for f in check.findings)
     publish_now_files = {f"/episodes/{ep.slug}/{a.filename}": a for a in vsvc.store.artifacts(ep.id).values()}
     for path, art in publish_now_files.items():
-        live.answers[path] = Answer(200, art.path.read_bytes(), {"Content-Type": art.media_type})
+        live.answers[path] = Answer(200, vsvc.artifacts.path(art).read_bytes(), {"Content-Type": art.media_type})
     from workflows.ship.feed import feed_bytes
     index = {"episodes": [{"id": ep.id, "title": ep.title, "published_at": "2026-11-23T09:00:00+00:00",
                            "files": {"audio": {"url": f"{live.base_url}/episodes/{ep.slug}/episode.mp3", "size": 1}}}]}
     live.answers["/feed.xml"] = Answer(200, feed_bytes(index, vsvc.show, site_url=live.base_url, feed_url=live.base_url + "/feed.xml"))
+    assert check_and_ship(vsvc, ep.id).confirming
+    clock.advance(seconds=vsvc.show.followup.confirm_seconds)
     check = check_and_ship(vsvc, ep.id)
     assert check.shipped and vsvc.store.get(ep.id).state == State.SHIPPED
     [(_, line)] = vsvc.people.named("say")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 from http.server import SimpleHTTPRequestHandler
-from pathlib import Path
 
 import pytest
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from workflows.errors import IntakeError
 from workflows.people import RecordingPeople
-from workflows.runner import StepResult, StepRunner
+from workflows.runner import StepRunner
 from workflows.states import State
 from tests.workflows._racers import steps_with_effects
 

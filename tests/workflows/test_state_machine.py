@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import update
 
 from workflows.errors import ConcurrentTransition, TransitionNotAllowed
-from workflows.states import RESUME, SAME, TRANSITIONS, State
+from workflows.states import RESUME, RESUME_PUBLISHED, SAME, TRANSITIONS, State
 from workflows.store.schema import episodes
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -52,7 +52,7 @@ def test_every_legal_transition_moves_and_is_audited(store, clock, name):
             with store.engine.begin() as conn:
                 conn.execute(update(episodes).where(episodes.c.id == ep.id).values(failed_from="approved"))
         after = store.transition(ep.id, name, actor="U9", reason="because")
-        expected = {SAME: source, RESUME: State.APPROVED}.get(t.target, t.target)
+        expected = {SAME: source, RESUME: State.APPROVED, RESUME_PUBLISHED: State.MANUAL_PUBLISH}.get(t.target, t.target)
         assert after.state == expected and after.version == 2
         [row] = store.audit(ep.id)
         assert (row.transition, row.from_state, row.to_state, row.actor, row.reason) == (name, source, expected, "U9", "because")
@@ -121,3 +121,11 @@ def test_two_processes_racing_produce_one_winner_and_one_audit_row(store, db_url
     results = [json.loads(p.communicate(timeout=60)[0].strip().splitlines()[-1]) for p in procs]
     assert sorted(r["result"] for r in results) == ["lost", "won"]
     assert len(store.audit(ep.id)) == 1
+
+
+def test_reopen_returns_a_shipped_episode_to_how_it_was_published(store):
+    """A shipped episode that stops being live goes back to published (with a commit) or manual_publish (without)."""
+    for facts, expected in (({"commit": "abc"}, State.PUBLISHED), ({}, State.MANUAL_PUBLISH)):
+        ep = store.create(uploader="U1", channel="C1", facts=facts)
+        _force(store, ep.id, State.SHIPPED)
+        assert store.transition(ep.id, "reopen", actor="papercast").state == expected

@@ -1,7 +1,7 @@
 """Render a script into the episode: MP3 with tags and chapters, WebVTT transcript, show notes.
 
-    result = render_episode(script, show, env, out_dir=Path("out"), cache_dir=Path("var/speech-cache"))
-    result.audio.path, result.loudness_lufs, result.segments[0].start
+    result = render_episode(script, show, env, out_dir=Path("out"), cache_dir=Path("var/speech-cache"), store=store)
+    store.path(result.audio), result.loudness_lufs, result.segments[0].start
 
 :func:`render_in_worker` does the same in a separate process (see
 :mod:`workflows.audio.worker`), so a crash there cannot take the caller down.
@@ -17,7 +17,7 @@ from typing import Callable
 import numpy as np
 from pydantic import BaseModel
 
-from workflows.artifacts import Artifact, ArtifactStore
+from workflows.artifacts import Artifact, ArtifactStore, store_for
 from workflows.audio import codec, speech
 from workflows.audio.assembly import Segment, Timeline, assemble, resample, trim_silence
 from workflows.audio.cache import SpeechCache
@@ -64,14 +64,15 @@ def render_episode(
     """Synthesise (or reuse) every line, assemble, normalise, encode, tag and store the episode.
 
     Files land in ``out_dir`` (episode.mp3, transcript.vtt, notes.md) and in the
-    artifact store (default ``<data_dir>/artifacts``). ``progress(done, total)``
+    artifact store (default: the one the show's ``[artifacts]`` names), which has
+    them, uploaded if it is remote, before this returns. ``progress(done, total)``
     is called with lines ready out of all lines.
     """
     audio = show.audio
     rate = audio.sample_rate
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    store = store or ArtifactStore(env.papercast_data_dir.resolve() / "artifacts")
+    store = store or store_for(show.artifacts, env.papercast_data_dir.resolve())
     released = released or datetime.now(timezone.utc).date()
 
     spoken, synthesized = _speak_all(script, show, env, SpeechCache(cache_dir), progress)

@@ -141,15 +141,24 @@ def _check_head(head: bytes, *, from_slack: bool = True) -> None:
     if PDF_MAGIC in head[:_HEAD_BYTES]:
         return
     if _is_html(head):
-        if from_slack:
+        if from_slack and _is_sign_in_page(head):
             raise LoginPageNotFile()
-        raise NotAPdf("it is an HTML web page")
+        raise NotAPdf("it is an HTML web page, not the paper's PDF (a page saved under a .pdf name?)")
     raise NotAPdf(_describe(head))
 
 
 def _is_html(head: bytes) -> bool:
     lowered = head[:_HEAD_BYTES].lstrip().lower()
     return lowered.startswith((b"<!doctype html", b"<html")) or b"<html" in lowered or b"<body" in lowered
+
+
+_SIGN_IN_WORDS = (b"sign in", b"signin", b"sign-in", b"log in", b"login")
+
+
+def _is_sign_in_page(head: bytes) -> bool:
+    """Slack's own sign-in page (a wrong or missing token), as opposed to an HTML file someone uploaded."""
+    lowered = head[:_HEAD_BYTES].lower()
+    return b"slack" in lowered and any(w in lowered for w in _SIGN_IN_WORDS)
 
 
 def _describe(head: bytes) -> str:

@@ -2,19 +2,27 @@
 
 Each action takes the services, the episode id and who is asking (an
 :class:`workflows.actor.Actor`); anyone else gets :class:`NotAllowed`.
+:func:`ways_out` says which of the state-changing ones the episode's state allows,
+so the reminder and the status card offer only buttons that work.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import PurePosixPath
+from typing import TYPE_CHECKING
 
 from workflows.actor import Actor, require_owner_or_reviewer
-from workflows.ship.confirm import check_and_ship
-from workflows.ship.followups import FollowUps, Pending
+from workflows.ship.confirm import CHECKABLE, Verdict, check_and_ship, followups_for
 from workflows.ship.targets import artifact_files, feed_file, target_for
-from workflows.ship.verify import ShipCheck
+from workflows.states import TRANSITIONS, State
 from workflows.store.records import Episode
+
+if TYPE_CHECKING:
+    from workflows.ship.followups import Pending
+
+#: Finding kinds that mean the approved files are not on the website's branch any more; publishing again fixes it.
+COMMIT_GONE = ("commit_gone", "replaced_on_remote")
 
 
 def _allowed(services, episode_id: str, actor: Actor, what: str) -> Episode:
@@ -23,29 +31,47 @@ def _allowed(services, episode_id: str, actor: Actor, what: str) -> Episode:
     return episode
 
 
-def _followups(services) -> FollowUps:
-    """The running follow-ups, or an unstarted one (its table works without the scheduler)."""
-    return services.followups if services.followups is not None else FollowUps(services)
+def commit_gone(episode: Episode) -> bool:
+    """The last check found the published commit gone from the branch (force-pushed away), its files replaced,
+    or no commit where one should be."""
+    kind = (episode.facts.get("last_check") or {}).get("kind")
+    recorded = bool(episode.facts.get("commit")) or episode.state == State.PUBLISHED
+    return kind in COMMIT_GONE or (kind == "not_committed" and recorded)
 
 
-def check_now(services, episode_id: str, actor: Actor) -> ShipCheck:
-    """Check the live site right away; ships the episode if everything matches, else says what is wrong."""
+def ways_out(episode: Episode) -> tuple[str, ...]:
+    """The ways out the episode's state allows now: "publish_again" and/or "publish_by_hand"."""
+    ways = []
+    if commit_gone(episode) and episode.state in TRANSITIONS["republish"].sources:
+        ways.append("publish_again")
+    if episode.state in TRANSITIONS["publish_manually"].sources:
+        ways.append("publish_by_hand")
+    return tuple(ways)
+
+
+def check_now(services, episode_id: str, actor: Actor) -> Verdict:
+    """Check the live site right away: ships on the confirming match, else says what is wrong or what comes next."""
     _allowed(services, episode_id, actor, "check this episode")
-    check = check_and_ship(services, episode_id, actor=actor.user_id)
-    if not check.shipped:
-        services.people.say(episode_id, f":mag: Checked now for <@{actor.user_id}>: not live yet. {check.diagnosis}")
-    return check
+    verdict = check_and_ship(services, episode_id, actor=actor.user_id)
+    if verdict.confirming:
+        services.people.say(episode_id, f":mag: Checked now for <@{actor.user_id}>: {verdict.message}")
+    elif not verdict.shipped:
+        services.people.say(episode_id, f":mag: Checked now for <@{actor.user_id}>: not live yet. {verdict.diagnosis}")
+    return verdict
 
 
 def snooze(services, episode_id: str, actor: Actor, minutes: float | None = None) -> datetime:
-    """No check (and so no reminder) until ``minutes`` from now (``FollowUp.snooze_minutes`` by default)."""
-    _allowed(services, episode_id, actor, "snooze this episode's reminders")
+    """No reminder until ``minutes`` from now (``FollowUp.snooze_minutes`` by default); the checks go on."""
+    episode = _allowed(services, episode_id, actor, "snooze this episode's reminders")
     minutes = minutes or services.show.followup.snooze_minutes
-    followups = _followups(services)
-    p = followups.due_soon(episode_id, minutes) or followups.schedule_after_publish(episode_id)
-    services.people.say(episode_id, f":zzz: <@{actor.user_id}> snoozed the reminders; next check at "
-                                    f"{p.due_at:%Y-%m-%d %H:%M} UTC.")
-    return p.due_at
+    until = services.clock() + timedelta(minutes=minutes)
+    followups = followups_for(services)
+    if followups.snooze(episode_id, until) is None and episode.state in CHECKABLE:
+        followups.schedule_after_publish(episode_id)
+        followups.snooze(episode_id, until)
+    services.people.say(episode_id, f":zzz: <@{actor.user_id}> snoozed the reminders until {until:%Y-%m-%d %H:%M} UTC; "
+                                    "papercast keeps checking the live site.")
+    return until
 
 
 def reassign(services, episode_id: str, actor: Actor, new_owner: str) -> Episode:
@@ -54,22 +80,24 @@ def reassign(services, episode_id: str, actor: Actor, new_owner: str) -> Episode
     after = services.store.transition(episode_id, "reassign", actor=actor.user_id,
                                       reason=f"owner {episode.owner} → {new_owner}",
                                       expected_version=episode.version, updates={"owner": new_owner})
-    _followups(services).reset_pings(episode_id)
+    followups_for(services).reset_pings(episode_id)
     services.people.say(episode_id, f":arrows_counterclockwise: <@{actor.user_id}> made <@{new_owner}> the shipping owner.")
     services.people.status(episode_id)
     return after
 
 
-def i_fixed_it(services, episode_id: str, actor: Actor) -> ShipCheck:
+def i_fixed_it(services, episode_id: str, actor: Actor) -> Verdict:
     """The owner says the site is fixed: check now (no state change); if still not live, look again soon."""
     _allowed(services, episode_id, actor, "report a fix for this episode")
-    check = check_and_ship(services, episode_id, actor=actor.user_id)
-    if not check.shipped:
+    verdict = check_and_ship(services, episode_id, actor=actor.user_id)
+    if verdict.confirming:
+        services.people.say(episode_id, f":mag: Thanks <@{actor.user_id}>, I checked: {verdict.message}")
+    elif not verdict.shipped:
         first = (services.show.followup.check_minutes or [1.0])[0]
-        _followups(services).due_soon(episode_id, first)
-        services.people.say(episode_id, f":mag: Thanks <@{actor.user_id}>, I checked: still not live. {check.diagnosis} "
+        followups_for(services).due_soon(episode_id, first)
+        services.people.say(episode_id, f":mag: Thanks <@{actor.user_id}>, I checked: still not live. {verdict.diagnosis} "
                                         f"I will look again in {first:g} min.")
-    return check
+    return verdict
 
 
 def manual_instructions(services, episode: Episode) -> str:
@@ -89,13 +117,28 @@ def manual_instructions(services, episode: Episode) -> str:
     return "\n".join(lines)
 
 
-def publish_manually(services, episode_id: str, actor: Actor) -> Pending:
+def publish_manually(services, episode_id: str, actor: Actor) -> "Pending":
     """Switch to publishing by hand: post the files with their exact paths and URLs, then verify and follow up."""
     episode = _allowed(services, episode_id, actor, "publish this episode by hand")
     after = services.store.transition(episode_id, "publish_manually", actor=actor.user_id,
                                       reason="the owner publishes the files by hand",
                                       expected_version=episode.version,
-                                      facts={"published_at": services.clock().isoformat(timespec="seconds")})
+                                      facts={"published_at": services.clock().isoformat(timespec="seconds"),
+                                             "first_match": None})
     services.people.say(episode_id, manual_instructions(services, after))
     services.people.status(episode_id)
-    return _followups(services).schedule_after_publish(episode_id)
+    return followups_for(services).schedule_after_publish(episode_id)
+
+
+def publish_again(services, episode_id: str, actor: Actor) -> Episode:
+    """The published commit is gone: back to audio ready (audited), and the runner publishes the same files again."""
+    episode = _allowed(services, episode_id, actor, "publish this episode again")
+    after = services.store.transition(episode_id, "republish", actor=actor.user_id,
+                                      reason="the published commit is gone from the website; publish the same files again",
+                                      expected_version=episode.version, facts={"first_match": None})
+    followups_for(services).stop(episode_id)  # publishing starts them again
+    services.people.say(episode_id, f":repeat: <@{actor.user_id}> asked to publish the episode again; "
+                                    "papercast commits the same files and checks the live site.")
+    services.people.status(episode_id)
+    services.kick(episode_id)
+    return after

@@ -1,14 +1,24 @@
 """The episode index (JSON) and the podcast feed (RSS 2.0 with the iTunes and podcast namespaces).
 
-Both are pure functions of the index: the same index gives the same bytes, so a
-publish that is repeated after a crash writes identical files and commits nothing new.
+Both are pure functions of what is on the website: the same index and feed give the
+same bytes, so a publish that is repeated after a crash writes identical files.
+
+Who owns what in the feed: papercast writes one item per episode in the index (the
+GUID is the episode id) and the channel's fields from the show file. Everything else
+people put in the feed on the website stays: items with other GUIDs, channel elements
+papercast does not write, and a channel field they changed by hand (until the show
+file changes that field; papercast remembers what it last wrote, per field, in the
+index under ``feed_channel``). To change an episode's item, edit its index entry.
 """
 
 from __future__ import annotations
 
+import email.utils
+import hashlib
 import json
+import re
 import uuid
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any
 
 from feedgen.ext.base import BaseEntryExtension, BaseExtension
@@ -20,9 +30,16 @@ from workflows.settings import Show
 PODCAST_NS = "https://podcastindex.org/namespace/1.0"
 ITUNES_NS = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 _PODCAST_GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")  # fixed by the podcast namespace spec
+#: The index key where papercast records what it last wrote in the feed's channel (a digest per field).
+CHANNEL_RECORD = "feed_channel"
+#: Channel fields that always follow the index, whatever the feed on the site says.
+_ALWAYS_OURS = frozenset({"lastBuildDate"})
+#: GUIDs of papercast's items (episode ids, ``EpisodeStore.create``): they follow the index, never kept as foreign.
+_EPISODE_GUID = re.compile(r"^ep_[0-9a-f]+$")
 
 
 def parse_index(raw: bytes | None) -> dict[str, Any]:
+    """The index for reading (checks): anything that is not an index reads as empty. Publishing uses :func:`load_index`."""
     if not raw:
         return {"episodes": []}
     try:
@@ -31,6 +48,19 @@ def parse_index(raw: bytes | None) -> dict[str, Any]:
         return {"episodes": []}
     if not isinstance(data, dict) or not isinstance(data.get("episodes"), list):
         return {"episodes": []}
+    return data
+
+
+def load_index(raw: bytes | None) -> dict[str, Any]:
+    """The index from the website's bytes (none yet, or empty: no episodes); ValueError if it is not an episode index."""
+    if raw is None or not raw.strip():
+        return {"episodes": []}
+    try:
+        data = json.loads(raw)
+    except ValueError:
+        raise ValueError("it is not valid JSON") from None
+    if not isinstance(data, dict) or not isinstance(data.get("episodes"), list):
+        raise ValueError('it has no "episodes" list')
     return data
 
 
@@ -132,6 +162,93 @@ def feed_bytes(index: dict[str, Any], show: Show, *, site_url: str, feed_url: st
         if files.get("transcript"):
             fe.podcastindex.transcript(files["transcript"]["url"], files["transcript"].get("type", "text/vtt"))
     return fg.rss_str(pretty=True)
+
+
+def _xml(raw: bytes):
+    return etree.fromstring(raw, parser=etree.XMLParser(resolve_entities=False, no_network=True))
+
+
+def parse_feed(raw: bytes):
+    """The feed's ``<rss>`` root element; ValueError if it is not an RSS feed with a channel."""
+    try:
+        root = _xml(raw)
+    except etree.XMLSyntaxError as e:
+        raise ValueError(f"it is not well-formed XML ({e})") from None
+    if root.tag != "rss" or root.find("channel") is None:
+        raise ValueError("it is not an RSS feed with a <channel>")
+    return root
+
+
+def _canon(el) -> str:
+    children = "".join(_canon(c) for c in el if isinstance(c.tag, str))
+    return f"<{el.tag} {sorted(el.attrib.items())}>{(el.text or '').strip()}{children}</>"
+
+
+def _fields(channel) -> dict[str, list]:
+    """The channel's elements other than items, by tag, in document order."""
+    out: dict[str, list] = {}
+    for el in channel:
+        if isinstance(el.tag, str) and el.tag != "item":
+            out.setdefault(el.tag, []).append(el)
+    return out
+
+
+def _digest(els: list) -> str:
+    return hashlib.sha256("".join(_canon(e) for e in els).encode()).hexdigest()[:16]
+
+
+def _pub_date(item) -> datetime | None:
+    try:
+        when = email.utils.parsedate_to_datetime((item.findtext("pubDate") or "").strip())
+    except (TypeError, ValueError):
+        return None
+    return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
+
+
+def updated_feed(index: dict[str, Any], show: Show, *, site_url: str, feed_url: str,
+                 existing: bytes | None) -> tuple[bytes, dict[str, str]]:
+    """The feed for ``index``, written over the ``existing`` feed on the site; and the channel record to keep.
+
+    Without an existing feed it is :func:`feed_bytes`. With one, papercast's items and
+    channel fields are rewritten and what people added or changed is kept (see the module).
+    ``existing`` must be a feed (:func:`parse_feed`); the record goes into the index under
+    :data:`CHANNEL_RECORD`.
+    """
+    ours_raw = feed_bytes(index, show, site_url=site_url, feed_url=feed_url)
+    ours = _xml(ours_raw)
+    ours_channel = ours.find("channel")
+    ours_fields = _fields(ours_channel)
+    record = {tag: _digest(els) for tag, els in ours_fields.items() if tag not in _ALWAYS_OURS}
+    if existing is None or not existing.strip():
+        return ours_raw, record
+    theirs_channel = parse_feed(existing).find("channel")
+    theirs_fields = _fields(theirs_channel)
+    base = index.get(CHANNEL_RECORD) or {}
+    items = ours_channel.findall("item")
+    mine = {(i.findtext("guid") or "").strip() for i in items}
+    for el in list(ours_channel):
+        ours_channel.remove(el)
+    for tag, els in ours_fields.items():
+        theirs = theirs_fields.get(tag, [])
+        # Three-way, per field: a field a person changed on the site stays, unless the show file changed it too.
+        human_changed = tag in base and _digest(theirs) != base[tag]
+        keep_theirs = tag not in _ALWAYS_OURS and human_changed and record[tag] == base[tag]
+        for el in (theirs if keep_theirs else els):
+            ours_channel.append(el)
+    for tag, els in theirs_fields.items():
+        if tag not in ours_fields:  # a channel element papercast does not write (an image, funding, links...)
+            for el in els:
+                ours_channel.append(el)
+    for item in theirs_channel.findall("item"):
+        guid = (item.findtext("guid") or "").strip()
+        if guid not in mine and not _EPISODE_GUID.match(guid):
+            items.append(item)
+    oldest = datetime.min.replace(tzinfo=timezone.utc)
+    items.sort(key=lambda i: _pub_date(i) or oldest, reverse=True)  # stable: ties keep their order
+    for item in items:
+        ours_channel.append(item)
+    etree.indent(ours, space="  ")
+    return etree.tostring(ours, xml_declaration=True, encoding="UTF-8", pretty_print=True), record
 
 
 def feed_listing(feed: bytes) -> frozenset[str]:

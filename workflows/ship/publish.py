@@ -1,24 +1,38 @@
-"""Publishing: copy an episode's artifacts into the website repository, commit exactly those paths, push.
+"""Publishing: one commit on top of the website's branch with exactly the episode's files, and push only that commit.
+
+papercast works in its own clone (``<data_dir>/website/``). Before each publish the clone
+is put exactly on the remote branch; whatever a person left there (local commits, changes,
+untracked files) is first saved under ``refs/papercast/preserved/<time>`` and never pushed.
+The commit is built on the fetched remote head, from its tree: the artifacts, plus the
+index and feed regenerated from the remote's own index and feed, so what people changed
+on the website meanwhile is kept. A push the remote rejects because it moved is fetched,
+reset, rebuilt and tried again. A different file at an artifact path stops the publish.
 
 The commit carries trailers (``Papercast-Episode``, ``Approved-by``, ``Shipping-owner``,
-``Artifact-Sha256``), so a re-run after a crash finds its own earlier commit on the
-remote (done) or in the clone (push it) and never commits the same artifacts twice.
-A push that the remote rejects because it moved is fetched, rebased and tried again.
+``Artifact-Sha256``), so a re-run after a crash finds its own commit on the remote (done)
+or in the clone (push it) and never commits the same artifacts twice. A rewrite of the
+website's history that kept the same files (a squash) counts as published too.
 """
 
 from __future__ import annotations
 
-import shutil
+import hashlib
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
+from pathlib import PurePosixPath
 
+from workflows import failpoints
 from workflows.errors import PublishError
 from workflows.runner import StepContext, StepResult
-from workflows.ship.feed import feed_bytes, index_bytes, parse_index, with_entry
-from workflows.ship.targets import PublishTarget, TargetFile, artifact_files, feed_file, index_file, target_for
+from workflows.ship.feed import CHANNEL_RECORD, feed_listing, index_bytes, load_index, parse_feed, updated_feed, with_entry
+from workflows.ship.targets import (PATH_SETTING, PublishTarget, TargetFile, artifact_files, feed_file, index_file,
+                                    target_for)
 from workflows.ship.website import WebsiteClone, display_url
 from workflows.store.records import Episode
+
+log = logging.getLogger(__name__)
 
 TRAILER_EPISODE = "Papercast-Episode"
 TRAILER_SHA = "Artifact-Sha256"
@@ -29,10 +43,12 @@ class Published:
     commit: str
     branch: str
     repo: str
-    #: True when an earlier commit for the same artifacts was found (nothing new was committed).
+    #: True when the website already had these artifacts (an earlier commit, or the same files after a rewrite).
     reused: bool
     attempts: int
     files: list[TargetFile] = field(default_factory=list)
+    #: Where what a person had left in papercast's clone was saved before it was reset (never pushed).
+    saved: str | None = None
 
 
 def clone_for(services, target: PublishTarget) -> WebsiteClone:
@@ -78,48 +94,80 @@ def find_commit(clone: WebsiteClone, ref: str, episode_id: str, shas: dict[str, 
     return None
 
 
-def _sync_branch(clone: WebsiteClone, remote_head: str | None) -> None:
-    """Put the local branch on top of the remote one, keeping unrelated working-copy changes where they are."""
-    branch = clone.target.branch
-    current = clone.repo.git.execute(["git", "symbolic-ref", "--short", "-q", "HEAD"], with_exceptions=False,
-                                     strip_newline_in_stdout=True)
-    if current != branch:
-        if clone.rev(f"refs/heads/{branch}"):
-            clone.git("checkout", branch)
-        elif remote_head:
-            clone.git("checkout", "-B", branch, clone.origin_ref)
-            return
-        else:
-            clone.git("symbolic-ref", "HEAD", f"refs/heads/{branch}")
-            return
-    if remote_head is None or clone.rev("HEAD") is None:
-        if remote_head is not None:
-            clone.git("reset", "--keep", clone.origin_ref)
-        return
-    try:
-        clone.git("rebase", "--autostash", clone.origin_ref, what="rebasing onto the website's latest commit")
-    except PublishError:
-        clone.repo.git.execute(["git", "rebase", "--abort"], with_exceptions=False)
-        # Our unpushed commit conflicts with what arrived: drop it; it is written again on top.
-        clone.git("reset", "--keep", clone.origin_ref, what="moving the clone onto the website's latest commit")
+def _made_by_papercast(clone: WebsiteClone, commit: str) -> bool:
+    """A commit papercast made itself (its trailer, its committer): not a person's work to save."""
+    email, _, body = clone.git("log", "-1", "--format=%ce%x00%B", commit).partition("\x00")
+    return email == clone.identity[1] and parse_trailers(body)[0] is not None
 
 
-def _read_head(clone: WebsiteClone, path: str) -> bytes | None:
-    if clone.rev("HEAD") is None:
-        return None
-    try:
-        return clone.repo.git.execute(["git", "show", f"HEAD:{path}"], stdout_as_string=False)
-    except Exception:  # noqa: BLE001 - the file is not in the branch yet
-        return None
+def _pending(clone: WebsiteClone, remote_head: str | None, episode_id: str, shas: dict[str, str]) -> str | None:
+    """Our own unpushed commit of these artifacts, if it sits right on the current remote head."""
+    local = f"refs/heads/{clone.target.branch}"
+    sha = find_commit(clone, local, episode_id, shas, exclude=clone.origin_ref if remote_head else None)
+    if sha and clone.parents(sha) == ([remote_head] if remote_head else []) and _made_by_papercast(clone, sha):
+        return sha
+    return None
 
 
-def _write(clone: WebsiteClone, path: str, data: bytes | None = None, source=None) -> None:
-    dest = clone.workdir / path
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    if source is not None:
-        shutil.copyfile(source, dest)
-    else:
-        dest.write_bytes(data or b"")
+class _RemoteTree:
+    """Reads from the fetched remote head (never from the working copy, which may be stale)."""
+
+    def __init__(self, clone: WebsiteClone, head: str | None) -> None:
+        self.clone, self.head = clone, head
+
+    def entry(self, path: str) -> tuple[str, str] | None:
+        return self.clone.entry(self.head, path) if self.head else None
+
+    def read(self, path: str) -> bytes | None:
+        found = self.entry(path)
+        return self.clone.read_blob(found[1]) if found and found[0] == "blob" else None
+
+
+def _check_room(tree: _RemoteTree, path: str) -> None:
+    """Stop if a file sits where the path needs a folder, or a folder where it needs a file."""
+    parts = PurePosixPath(path).parts
+    for i in range(1, len(parts)):
+        prefix = "/".join(parts[:i])
+        found = tree.entry(prefix)
+        if found and found[0] != "tree":
+            raise PublishError(f"{prefix} is a file in the website repository, where papercast needs a folder for {path}.",
+                               "Move that file in the website repository, or change the publish paths in the show file; "
+                               "then press Retry.")
+    found = tree.entry(path)
+    if found and found[0] != "blob":
+        raise PublishError(f"{path} is a folder in the website repository, where papercast needs to write a file.",
+                           "Move that folder in the website repository, or change the publish paths in the show file; "
+                           "then press Retry.")
+
+
+def _check_paths(tree: _RemoteTree, files: list[TargetFile], blobs: dict[str, str], index: dict,
+                 episode_id: str) -> None:
+    """Stop before replacing a file papercast did not write (the same bytes, or this episode's earlier ones, are fine)."""
+    earlier = next((e for e in index["episodes"] if e.get("id") == episode_id), {}).get("files", {})
+    for f in files:
+        _check_room(tree, f.path)
+        found = tree.entry(f.path)
+        if found is None or found[1] == blobs[f.kind]:
+            continue
+        listed = earlier.get(f.kind) or {}
+        if listed.get("path") == f.path and listed.get("sha256") == hashlib.sha256(tree.read(f.path) or b"").hexdigest():
+            continue  # papercast wrote it, for this episode: an earlier version of its file
+        raise PublishError(
+            f"{f.path} is already in the website repository with other content, and papercast did not write it "
+            "there; publishing would replace it.",
+            f"Move or delete that file in the website repository, or change publish.{PATH_SETTING[f.kind]} in the "
+            "show file so episodes go elsewhere; then press Retry.")
+
+
+def _already_published(tree: _RemoteTree, files: list[TargetFile], blobs: dict[str, str], shas: dict[str, str],
+                       index: dict, feed: bytes | None, episode_id: str) -> bool:
+    """The remote head already serves exactly these files, lists them in the index and the feed (e.g. after a squash)."""
+    entry = next((e for e in index["episodes"] if e.get("id") == episode_id), None)
+    if entry is None or feed is None or episode_id not in feed_listing(feed):
+        return False
+    listed = entry.get("files", {})
+    return all((tree.entry(f.path) or ("", ""))[1] == blobs[f.kind] and listed.get(f.kind, {}).get("path") == f.path
+               and listed.get(f.kind, {}).get("sha256") == shas[f.kind] for f in files)
 
 
 def _index_entry(episode: Episode, files: list[TargetFile], arts, published_at: datetime) -> dict:
@@ -132,28 +180,56 @@ def _index_entry(episode: Episode, files: list[TargetFile], arts, published_at: 
     }
 
 
-def _write_episode(services, clone: WebsiteClone, episode: Episode, files: list[TargetFile], arts,
-                   shas: dict[str, str]) -> list[str]:
-    """Copy the artifacts and rewrite the index and feed (from the branch, not the working copy); the paths written."""
+def _read_remote(tree: _RemoteTree, target: TargetFile, parse: Callable, what: str):
+    """(bytes, parsed) of the file on the remote head, (None, None) if missing or empty; stop if it does not parse."""
+    raw = tree.read(target.path)
+    if raw is None or not raw.strip():
+        return None, None
+    try:
+        return raw, parse(raw)
+    except ValueError as e:
+        raise PublishError(f"{target.path} in the website repository is not {what} ({e}), so papercast will not "
+                           "overwrite it.", f"Fix or move that file in the website repository (or point "
+                           f"publish.{target.kind}_path elsewhere), then press Retry.") from None
+
+
+def _contents(services, clone: WebsiteClone, tree: _RemoteTree, episode: Episode, files: list[TargetFile], arts,
+              blobs: dict[str, str], shas: dict[str, str], index: dict, feed_raw: bytes | None) -> dict[str, str]:
+    """What the commit writes on the remote head ({path: blob id}): the artifacts, and the index and feed
+    regenerated from the remote's own."""
     publish, target = services.show.publish, clone.target
-    for f in files:
-        _write(clone, f.path, source=arts[f.kind].path)
     index_target, feed_target = index_file(publish, target), feed_file(publish, target)
-    index = parse_index(_read_head(clone, index_target.path))
+    _check_paths(tree, files, blobs, index, episode.id)
+    _check_room(tree, index_target.path)
+    _check_room(tree, feed_target.path)
     earlier = next((e for e in index["episodes"] if e.get("id") == episode.id), None)
     same = earlier and {k: v.get("sha256") for k, v in earlier.get("files", {}).items()} == shas
     published_at = datetime.fromisoformat(earlier["published_at"]) if same else services.clock()
     index = with_entry(index, _index_entry(episode, files, arts, published_at))
-    _write(clone, index_target.path, index_bytes(index))
-    _write(clone, feed_target.path, feed_bytes(index, services.show, site_url=target.base_url, feed_url=feed_target.url))
-    return [f.path for f in files] + [index_target.path, feed_target.path]
+    feed, record = updated_feed(index, services.show, site_url=target.base_url, feed_url=feed_target.url,
+                                existing=feed_raw)
+    index = {**index, CHANNEL_RECORD: record}
+    written = {f.path: blobs[f.kind] for f in files}
+    written[index_target.path] = clone.store_bytes(index_bytes(index))
+    written[feed_target.path] = clone.store_bytes(feed)
+    return written
+
+
+def _reached(stage: str, checkpoint: Callable[[str], None]) -> None:
+    checkpoint(stage)
+    failpoints.reach(f"publish.{stage}")
+
+
+def _stamp(services) -> str:
+    return services.clock().astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
 
 
 def publish_episode(services, episode: Episode, *, checkpoint: Callable[[str], None] = lambda _stage: None) -> Published:
     """Publish the episode's artifacts to the website and return the pushed commit.
 
-    ``checkpoint`` is called with "copied", "committed" and "pushed" as each is done
-    (tests use it to crash there and show that a re-run does not commit again).
+    ``checkpoint`` is called with "copied" (the commit's content is ready), "committed"
+    and "pushed" as each is done, where the crash points ``publish.<stage>`` also sit
+    (tests use either to crash there and show that a re-run does not commit again).
     """
     publish = services.show.publish
     target = target_for(services)
@@ -163,26 +239,36 @@ def publish_episode(services, episode: Episode, *, checkpoint: Callable[[str], N
     if missing:
         raise PublishError(f"Episode {episode.id} has no {', '.join(missing)} to publish.",
                            "Retry the audio step (Retry on the status card) so the files are produced again.")
+    sources = {f.kind: services.artifacts.path(arts[f.kind]) for f in files}  # the store says if one is missing
     shas = {f.kind: arts[f.kind].sha256 for f in files}
     clone = clone_for(services, target)
+    saved = None
     with clone.locked():
+        blobs = {kind: clone.store_file(path) for kind, path in sources.items()}
         for attempt in range(1, publish.push_attempts + 1):
             remote_head = clone.fetch()
             if remote_head and (sha := find_commit(clone, clone.origin_ref, episode.id, shas)):
-                checkpoint("pushed")
-                return Published(sha, target.branch, display_url(target.repo), True, attempt, files)
-            _sync_branch(clone, remote_head)
-            exclude = clone.origin_ref if remote_head else None
-            sha = find_commit(clone, "HEAD", episode.id, shas, exclude=exclude)
-            reused = sha is not None
+                return Published(sha, target.branch, display_url(target.repo), True, attempt, files, saved)
+            tree = _RemoteTree(clone, remote_head)
+            _, index = _read_remote(tree, index_file(publish, target), load_index, "papercast's episode index")
+            index = index or {"episodes": []}
+            feed_raw, _ = _read_remote(tree, feed_file(publish, target), parse_feed, "an RSS feed")
+            if remote_head and _already_published(tree, files, blobs, shas, index, feed_raw, episode.id):
+                return Published(remote_head, target.branch, display_url(target.repo), True, attempt, files, saved)
+            pending = _pending(clone, remote_head, episode.id, shas)
+            if ref := clone.save_local_work(_stamp(services), own=lambda c: _made_by_papercast(clone, c)):
+                saved = ref
+                log.warning("Saved the local commits and changes left in %s to %s before resetting it to %s; "
+                            "none of it was published.", clone.workdir, ref, clone.origin_ref)
+            clone.reset_to_remote(remote_head)
+            sha, reused = pending, pending is not None
             if sha is None:
-                paths = _write_episode(services, clone, episode, files, arts, shas)
-                checkpoint("copied")
-                clone.git("add", "--", *paths)
-                clone.git("commit", "--only", "--allow-empty", "--no-verify", "-m", commit_message(episode, shas),
-                          "--", *paths, what="committing the episode")
-                sha = clone.rev("HEAD")
-                checkpoint("committed")
+                written = _contents(services, clone, tree, episode, files, arts, blobs, shas, index, feed_raw)
+                _reached("copied", checkpoint)
+                sha = clone.commit_files(remote_head, written, commit_message(episode, shas))
+            clone.git("reset", "--hard", sha, what="moving the clone onto the episode's commit")
+            if not reused:
+                _reached("committed", checkpoint)
             try:
                 clone.git("push", "--porcelain", "origin", f"{sha}:refs/heads/{target.branch}", network=True,
                           what="pushing to the website")
@@ -195,8 +281,8 @@ def publish_episode(services, episode: Episode, *, checkpoint: Callable[[str], N
                         f"{publish.push_attempts} pushes were rejected.",
                         "Press Retry in a minute, or pause other pushes to the website.") from None
                 raise
-            checkpoint("pushed")
-            return Published(sha, target.branch, display_url(target.repo), reused, attempt, files)
+            _reached("pushed", checkpoint)
+            return Published(sha, target.branch, display_url(target.repo), reused, attempt, files, saved)
     raise AssertionError("unreachable")  # pragma: no cover
 
 
@@ -210,4 +296,8 @@ def publish_step(ctx: StepContext) -> StepResult:
         "published_files": {f.kind: {"path": f.path, "url": f.url} for f in done.files},
     }
     how = "found the earlier commit" if done.reused else "committed"
-    return StepResult("publish", reason=f"{how} {done.commit[:10]} and pushed to {done.branch}", facts=facts)
+    reason = f"{how} {done.commit[:10]} and pushed to {done.branch}"
+    if done.saved:
+        facts["saved_local_work"] = done.saved
+        reason += f"; what was left in papercast's clone was saved to {done.saved}, not published"
+    return StepResult("publish", reason=reason, facts=facts)

@@ -17,7 +17,8 @@ from workflows.store.records import Episode
 #: The artifact kinds that go to the website, in the order people see them.
 PUBLISHED_KINDS: tuple[str, ...] = ("audio", "transcript", "notes")
 
-_PATH_FIELD = {"audio": "audio_path", "transcript": "transcript_path", "notes": "notes_path"}
+#: The publish setting that holds each kind's path template.
+PATH_SETTING = {"audio": "audio_path", "transcript": "transcript_path", "notes": "notes_path"}
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,7 @@ def artifact_files(publish: Publish, target: PublishTarget, episode: Episode) ->
     """Each published artifact of the episode: its repo path and live URL."""
     out = []
     for kind in PUBLISHED_KINDS:
-        path = _render(getattr(publish, _PATH_FIELD[kind]), episode)
+        path = _render(getattr(publish, PATH_SETTING[kind]), episode)
         out.append(TargetFile(kind, path, url_for(publish, target.base_url, path)))
     return out
 

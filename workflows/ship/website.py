@@ -13,7 +13,7 @@ import fcntl
 import re
 import shlex
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -130,14 +130,18 @@ class WebsiteClone:
             cw.set_value("user", "email", self.identity[1])
         return self
 
-    def git(self, *args: str, network: bool = False, what: str = "") -> str:
-        """Run one git command in the clone; a failure becomes a PublishError meant for the owner."""
+    def git(self, *args: str, network: bool = False, what: str = "", env: dict[str, str] | None = None,
+            binary: bool = False):
+        """Run one git command in the clone; a failure becomes a PublishError meant for the owner.
+
+        ``env`` adds variables for this command only; ``binary`` returns stdout as bytes.
+        """
         assert self.repo is not None
-        env = auth_env(self.env) if network else {"GIT_TERMINAL_PROMPT": "0"}
+        full_env = auth_env(self.env) if network else {"GIT_TERMINAL_PROMPT": "0"}
         try:
-            with self.repo.git.custom_environment(**env):
+            with self.repo.git.custom_environment(**full_env, **(env or {})):
                 return self.repo.git.execute(["git", *args], kill_after_timeout=NETWORK_TIMEOUT if network else None,
-                                             strip_newline_in_stdout=True)
+                                             strip_newline_in_stdout=not binary, stdout_as_string=not binary)
         except GitCommandError as e:
             raise self.explain(e, what or f"git {args[0]}") from None
 
@@ -178,6 +182,8 @@ class WebsiteClone:
         heads = self.git("ls-remote", "--heads", "origin", branch, network=True, what="reading the remote branch")
         line = next((ln for ln in heads.splitlines() if ln.endswith(f"refs/heads/{branch}")), None)
         if line is None:
+            if self.rev(self.origin_ref):  # the branch was deleted on the remote: forget our copy of it
+                self.git("update-ref", "-d", f"refs/remotes/{self.origin_ref}")
             return None
         self.git("fetch", "--no-tags", "origin", f"+refs/heads/{branch}:refs/remotes/origin/{branch}",
                  network=True, what="fetching the website")
@@ -196,3 +202,105 @@ class WebsiteClone:
             return True
         except GitCommandError:
             return False
+
+    # --- papercast's own working copy ----------------------------------------------------------------
+
+    def entry(self, ref: str, path: str) -> tuple[str, str] | None:
+        """(type, object id) of what is at ``path`` in ``ref``'s tree ("blob", "tree", "commit"), or None."""
+        out = self.git("ls-tree", "-z", "--full-tree", ref, "--", path)
+        for record in out.split("\0"):
+            meta, _, name = record.partition("\t")
+            if name == path:
+                _mode, kind, oid = meta.split()
+                return kind, oid
+        return None
+
+    def read_blob(self, oid: str) -> bytes:
+        return self.git("cat-file", "blob", oid, binary=True)
+
+    def store_file(self, path: Path) -> str:
+        """Write a file's bytes into the clone's object database, exactly (no filters); its blob id."""
+        return self.git("hash-object", "-w", "--no-filters", "--", str(path), what="storing a file in the clone")
+
+    def store_bytes(self, data: bytes) -> str:
+        assert self.repo is not None
+        tmp = Path(self.repo.git_dir) / "papercast-blob.tmp"
+        tmp.write_bytes(data)
+        try:
+            return self.store_file(tmp)
+        finally:
+            tmp.unlink(missing_ok=True)
+
+    def parents(self, commit: str) -> list[str]:
+        return self.git("rev-list", "--parents", "-n", "1", commit).split()[1:]
+
+    def commit_files(self, parent: str | None, blobs: dict[str, str], message: str) -> str:
+        """A commit on top of ``parent`` whose tree is the parent's with ``blobs`` ({path: blob id}) written in.
+
+        Built in a private index, so the working copy, the branch and anything a person
+        staged are untouched; nothing but these paths can end up in the commit.
+        """
+        env = self._private_index("papercast-commit.index")
+        self.git("read-tree", parent or "--empty", env=env)
+        for path, oid in sorted(blobs.items()):
+            self.git("update-index", "--add", "--cacheinfo", f"100644,{oid},{path}", env=env,
+                     what=f"placing {path} in the commit")
+        tree = self.git("write-tree", env=env)
+        Path(env["GIT_INDEX_FILE"]).unlink(missing_ok=True)
+        name, email = self.identity
+        who = {"GIT_AUTHOR_NAME": name, "GIT_AUTHOR_EMAIL": email, "GIT_COMMITTER_NAME": name, "GIT_COMMITTER_EMAIL": email}
+        return self.git("commit-tree", tree, *(["-p", parent] if parent else []), "-m", message, env=who,
+                        what="committing the episode")
+
+    def save_local_work(self, stamp: str, *, own: Callable[[str], bool]) -> str | None:
+        """Save what a person left in the clone before it is reset; the ref it is saved under, or None.
+
+        "Left" means commits on the local branch that are not on the remote (except those
+        ``own`` says papercast made) and any change in the working copy: modified, staged,
+        untracked or ignored files. They are saved as one commit, the working copy on top
+        of the local HEAD (or that HEAD itself when nothing changed), under
+        ``refs/papercast/preserved/<stamp>``, and never pushed.
+        """
+        head = self.rev("HEAD")
+        remote = self.rev(self.origin_ref)
+        local = self.git("rev-list", head, *(["--not", remote] if remote else [])).split() if head else []
+        theirs = [c for c in local if not own(c)]
+        changed = self.git("status", "--porcelain", "--untracked-files=all", "--ignored")
+        if not theirs and not changed:
+            return None
+        commit = head
+        if changed:
+            env = self._private_index("papercast-save.index")
+            self.git("read-tree", head or "--empty", env=env)
+            self.git("add", "--all", "--force", "--", ".", env=env, what="saving the changes left in the clone")
+            tree = self.git("write-tree", env=env)
+            Path(env["GIT_INDEX_FILE"]).unlink(missing_ok=True)
+            message = (f"Saved by papercast before resetting its clone to {self.origin_ref}\n\n"
+                       "The working copy as it was (changed, staged, untracked and ignored files), on top of "
+                       "the local branch. Nothing here was published.\n")
+            commit = self.git("commit-tree", tree, *(["-p", head] if head else []), "-m", message)
+        ref, n = f"refs/papercast/preserved/{stamp}", 1
+        while self.rev(ref):
+            n += 1
+            ref = f"refs/papercast/preserved/{stamp}-{n}"
+        self.git("update-ref", ref, commit)
+        return ref
+
+    def reset_to_remote(self, remote_head: str | None) -> None:
+        """Put the branch, the index and the working copy exactly on the remote branch (empty if it has none)."""
+        branch = self.target.branch
+        if remote_head:
+            self.git("checkout", "--force", "-B", branch, self.origin_ref, what="resetting the clone to the website")
+            self.git("reset", "--hard", self.origin_ref, what="resetting the clone to the website")
+        else:
+            self.git("symbolic-ref", "HEAD", f"refs/heads/{branch}")
+            if self.rev(f"refs/heads/{branch}"):
+                self.git("update-ref", "-d", f"refs/heads/{branch}")
+            self.git("read-tree", "--empty")
+        self.git("clean", "-fdx", what="removing untracked files from the clone")
+
+    def _private_index(self, name: str) -> dict[str, str]:
+        assert self.repo is not None
+        index = Path(self.repo.git_dir) / name
+        index.unlink(missing_ok=True)
+        return {"GIT_INDEX_FILE": str(index)}

@@ -13,7 +13,6 @@ import secrets
 import unicodedata
 from collections.abc import Callable, Iterable
 from datetime import datetime, timezone
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, and_, delete, func, insert, select, update
@@ -21,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 
 from workflows.artifacts import Artifact
 from workflows.errors import ConcurrentTransition, EpisodeNotFound, TransitionNotAllowed
-from workflows.states import RESUME, SAME, STEP_FOR_STATE, TERMINAL, TRANSITIONS, State
+from workflows.states import RESUME, RESUME_PUBLISHED, SAME, STEP_FOR_STATE, TRANSITIONS, State
 from workflows.store.records import AuditRow, Episode, ScriptVersion
 from workflows.store.schema import artifacts, claims, effects, episodes, papers, script_versions, transitions
 
@@ -43,6 +42,18 @@ def slugify(title: str, fallback: str) -> str:
     return slug or fallback
 
 
+def unique_slug(conn, title: str, episode_id: str) -> str:
+    """The title's slug; if another episode has it, with a short suffix from this episode's id (never shared)."""
+    base = slugify(title, episode_id)
+    suffix = episode_id.removeprefix("ep_")
+    for slug in (base, f"{base}-{suffix[:6]}", f"{base}-{suffix}"):
+        taken = conn.execute(select(episodes.c.id).where(episodes.c.slug == slug, episodes.c.id != episode_id)
+                             .limit(1)).first()
+        if taken is None:
+            return slug
+    return f"{base}-{episode_id}"  # "_" never comes out of slugify, so no other episode can have this one
+
+
 class EpisodeStore:
     def __init__(self, engine: Engine, clock: Clock = utcnow) -> None:
         self.engine = engine
@@ -56,7 +67,7 @@ class EpisodeStore:
         episode_id = "ep_" + secrets.token_hex(5)
         with self.engine.begin() as conn:
             conn.execute(insert(episodes).values(
-                id=episode_id, slug=slugify(title, episode_id), title=title, state=State.RECEIVED.value,
+                id=episode_id, slug=unique_slug(conn, title, episode_id), title=title, state=State.RECEIVED.value,
                 version=1, created_at=now, updated_at=now, uploader=uploader, channel=channel,
                 thread_ts=thread_ts, target_minutes=target_minutes, facts=json.dumps(facts or {}),
             ))
@@ -151,12 +162,14 @@ class EpisodeStore:
                 target = current.state
             elif t.target == RESUME:
                 target = current.failed_from or State.RECEIVED
+            elif t.target == RESUME_PUBLISHED:
+                target = State.PUBLISHED if current.facts.get("commit") else State.MANUAL_PUBLISH
             else:
                 target = State(t.target)
 
             values: dict[str, Any] = dict(updates or {})
             if "title" in values and values["title"] and not current.title:
-                values["slug"] = slugify(values["title"], episode_id)
+                values["slug"] = unique_slug(conn, values["title"], episode_id)
             if target == State.FAILED:
                 values.setdefault("failed_from", current.state.value)
             elif current.state == State.FAILED:
@@ -221,19 +234,23 @@ class EpisodeStore:
             artifacts.c.episode_id == episode_id, artifacts.c.kind == a.kind, artifacts.c.sha256 == a.sha256))).first()
         if exists is None:
             conn.execute(insert(artifacts).values(
-                episode_id=episode_id, kind=a.kind, sha256=a.sha256, size=a.size, path=str(a.path),
+                episode_id=episode_id, kind=a.kind, sha256=a.sha256, size=a.size, path=a.key,
                 media_type=a.media_type, filename=a.filename, duration_seconds=a.duration_seconds, created_at=iso_utc(now),
             ))
 
     def artifacts(self, episode_id: str) -> dict[str, Artifact]:
-        """The newest artifact of each kind."""
+        """The newest artifact of each kind, by content key.
+
+        The ``path`` column holds the key (``sha256/ab/…``); rows written before it held an
+        absolute path on the rendering machine, which is ignored: every row resolves by its sha256.
+        """
         with self.engine.connect() as conn:
             rows = conn.execute(
                 select(artifacts).where(artifacts.c.episode_id == episode_id).order_by(artifacts.c.created_at)
             ).mappings().all()
         out: dict[str, Artifact] = {}
         for r in rows:
-            out[r["kind"]] = Artifact(kind=r["kind"], sha256=r["sha256"], size=r["size"], path=Path(r["path"]),
+            out[r["kind"]] = Artifact(kind=r["kind"], sha256=r["sha256"], size=r["size"],
                                       media_type=r["media_type"], filename=r["filename"],
                                       duration_seconds=r["duration_seconds"])
         return out
@@ -266,8 +283,23 @@ class EpisodeStore:
 
     # --- leases, effects, claims: the pieces that make steps safe to repeat -----------
 
+    def runnable(self, now: float) -> list[Episode]:
+        """Unfinished episodes that an automatic step should move on and nobody holds (free or expired lease)."""
+        states = [s.value for s in STEP_FOR_STATE]
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(episodes).where(episodes.c.state.in_(states))
+                .where(episodes.c.lease_holder.is_(None) | (episodes.c.lease_until < now))
+                .order_by(episodes.c.updated_at)
+            ).mappings().all()
+        return [_episode(r) for r in rows]
+
     def take_lease(self, episode_id: str, holder: str, seconds: float, now: float) -> bool:
-        """Hold the episode for one step; True if we hold it (free, expired, or already ours)."""
+        """Hold the episode for one step; True if we hold it (free, expired, or already ours).
+
+        One UPDATE with the condition in its WHERE: a compare-and-set on the row, so of two
+        instances taking the same lease (PostgreSQL row lock, SQLite write lock) one wins.
+        """
         with self.engine.begin() as conn:
             result = conn.execute(
                 update(episodes)
@@ -277,6 +309,24 @@ class EpisodeStore:
                 .values(lease_holder=holder, lease_until=now + seconds)
             )
             return result.rowcount == 1
+
+    def renew_lease(self, episode_id: str, holder: str, seconds: float, now: float) -> bool:
+        """Extend a lease we still hold; False when it ran out and another instance took it (or it was freed)."""
+        with self.engine.begin() as conn:
+            result = conn.execute(
+                update(episodes).where(episodes.c.id == episode_id, episodes.c.lease_holder == holder)
+                .values(lease_until=now + seconds)
+            )
+            return result.rowcount == 1
+
+    def lease_holder(self, episode_id: str, now: float) -> str | None:
+        """Who holds the episode's lease now (None when free or expired)."""
+        with self.engine.connect() as conn:
+            row = conn.execute(select(episodes.c.lease_holder, episodes.c.lease_until)
+                               .where(episodes.c.id == episode_id)).first()
+        if row is None or row[0] is None or (row[1] or 0) < now:
+            return None
+        return row[0]
 
     def release_lease(self, episode_id: str, holder: str) -> None:
         with self.engine.begin() as conn:

@@ -6,6 +6,8 @@ an applied one.
 
 from __future__ import annotations
 
+import json
+
 from sqlalchemy import (
     BigInteger,
     Column,
@@ -20,6 +22,9 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    select,
+    text,
+    update,
 )
 
 from workflows.store.db import migration
@@ -125,3 +130,33 @@ claims = Table(
 @migration(1, "episodes, transitions, artifacts, script versions, papers, effects, claims")
 def _m1(conn: Connection) -> None:
     metadata.create_all(conn, tables=[episodes, transitions, artifacts, script_versions, papers, effects, claims])
+
+
+def _published_at(facts: str | None) -> str:
+    try:
+        return str(json.loads(facts or "{}").get("published_at") or "")
+    except (ValueError, AttributeError):
+        return ""
+
+
+@migration(3, "one slug per episode: duplicates renamed, then a unique index")
+def _m3(conn: Connection) -> None:
+    rows = conn.execute(select(episodes.c.id, episodes.c.slug, episodes.c.created_at, episodes.c.facts)
+                        .order_by(episodes.c.created_at, episodes.c.id)).all()
+    taken = {r.slug for r in rows}
+    groups: dict[str, list] = {}
+    for r in rows:
+        groups.setdefault(r.slug, []).append(r)
+    for slug, group in groups.items():
+        if len(group) < 2:
+            continue
+        # The one whose files are at the shared paths keeps the slug: the last one published, else the first made.
+        keeper = max(group, key=lambda r: _published_at(r.facts))
+        for r in group:
+            if r is keeper:
+                continue
+            suffix = r.id.removeprefix("ep_")
+            new = next((c for c in (f"{slug}-{suffix[:6]}", f"{slug}-{suffix}") if c not in taken), f"{slug}-{r.id}")
+            conn.execute(update(episodes).where(episodes.c.id == r.id).values(slug=new))
+            taken.add(new)
+    conn.execute(text("CREATE UNIQUE INDEX IF NOT EXISTS uq_episodes_slug ON episodes (slug)"))

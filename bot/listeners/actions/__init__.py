@@ -10,6 +10,7 @@ from bot.listeners.actions.review_reject import review_reject
 from bot.listeners.actions.review_request_changes import review_request_changes
 from bot.listeners.actions.ship_check_now import ship_check_now
 from bot.listeners.actions.ship_i_fixed_it import ship_i_fixed_it
+from bot.listeners.actions.ship_publish_again import ship_publish_again
 from bot.listeners.actions.ship_publish_by_hand import ship_publish_by_hand
 from bot.listeners.actions.ship_reassign import ship_reassign
 from bot.listeners.actions.ship_snooze import ship_snooze
@@ -27,4 +28,5 @@ def register(app: App) -> list[tuple[str, str]]:
         listen(app, "action", "ship_reassign", ship_reassign),
         listen(app, "action", "ship_i_fixed_it", ship_i_fixed_it),
         listen(app, "action", "ship_publish_by_hand", ship_publish_by_hand),
+        listen(app, "action", "ship_publish_again", ship_publish_again),
     ]

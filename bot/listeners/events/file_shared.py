@@ -16,7 +16,7 @@ def file_shared(body: dict[str, Any], event: dict[str, Any], client: WebClient, 
     channel = event.get("channel_id")
     if not file_id or not d.channel.is_it(channel) or d.services.store.claim_holder(f"file:{file_id}"):
         return
-    if not d.services.store.claim(f"event:{body.get('event_id')}", d.holder):
+    if not d.drops.first_delivery(f"event:{body.get('event_id')}"):
         return
     file = client.files_info(file=file_id)["file"]
     if not is_pdf(file):

@@ -16,7 +16,7 @@ def message_file_share(body: dict[str, Any], event: dict[str, Any], client: WebC
     d = deps(context)
     if not d.channel.is_it(event.get("channel")):
         return
-    if not d.services.store.claim(f"event:{body.get('event_id')}", d.holder):
+    if not d.drops.first_delivery(f"event:{body.get('event_id')}"):
         return  # Slack retried a delivery we already handled
     thread_ts = event.get("thread_ts") or event["ts"]
     for file in event.get("files") or []:
