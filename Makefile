@@ -13,6 +13,8 @@ $(BIN)/papercast: pyproject.toml
 
 $(VENV)/.dev: $(BIN)/papercast
 	$(BIN)/pip install --quiet -e '.[dev]'
+	# Resemblyzer's speaker encoder (weights in its wheel) for tests/audio/speakers.py, without torch.
+	$(BIN)/pip install --quiet --no-deps 'resemblyzer==0.1.4'
 	touch $@
 
 run: $(BIN)/papercast

@@ -1,4 +1,4 @@
-"""Render a 10-minute, two-host episode (about 1500 words) with the offline voices, end to end.
+"""Render a 10-minute, two-host episode (about 1800 words) with the offline voices, end to end.
 
 Runs the production path: render_in_worker (a spawned process) with an empty
 speech cache. Prints wall time, compute seconds per second of audio (CPU of
@@ -44,7 +44,7 @@ def _sentence(i: int) -> str:
     return (f"{_SUBJECTS[i % 8]} {_VERBS[(i * 3) % 8]} {_OBJECTS[(i * 5) % 8]}{_TAILS[(i * 7) % 5]}.").capitalize()
 
 
-def ten_minute_script(words: int = 1500) -> Script:
+def ten_minute_script(words: int = 1800) -> Script:
     lines, count, i = [], 0, 0
     while count < words:
         text = " ".join(_sentence(i + k) for k in range(3))
@@ -61,7 +61,7 @@ def ten_minute_script(words: int = 1500) -> Script:
 
 def main() -> int:
     script = ten_minute_script()
-    show = Show()  # the built-in demo show: two hosts with the offline voices "heart" and "heart-low"
+    show = Show()  # the built-in demo show: two hosts with the offline voices "heart" and "joe"
     with tempfile.TemporaryDirectory(prefix="bench-render-") as tmp:
         tmp_path = Path(tmp)
         env = Environment(papercast_data_dir=tmp_path / "var")
@@ -81,7 +81,8 @@ def main() -> int:
     cpu = me.ru_utime + me.ru_stime + children.ru_utime + children.ru_stime
     peak_mb = max(me.ru_maxrss, children.ru_maxrss) / 1024  # Linux reports KiB
     audio_s = result.duration_seconds
-    print(f"script:            {script.word_count} words, {len(script.lines)} lines, 2 hosts (offline voices)")
+    voices = " and ".join(f"{h.name} = {h.speech} {h.voice!r}" for h in show.hosts)
+    print(f"script:            {script.word_count} words, {len(script.lines)} lines, 2 hosts ({voices})")
     print(f"audio:             {audio_s:.1f} s ({audio_s / 60:.1f} min), {result.loudness_lufs} LUFS, {result.true_peak_dbtp} dBTP")
     print(f"wall time:         {wall:.1f} s (target < {TARGET_WALL_SECONDS:.0f} s)")
     print(f"compute:           {cpu:.1f} CPU s = {cpu / audio_s:.3f} CPU s per s of audio; {wall / audio_s:.3f} wall s per s of audio")

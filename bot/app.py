@@ -40,6 +40,7 @@ SCOPE_FOR_METHOD: dict[str, str | None] = {
     "chat.postMessage": "chat:write",
     "chat.update": "chat:write",
     "chat.postEphemeral": "chat:write",
+    "chat.getPermalink": None,
     "conversations.list": "channels:read",
     "conversations.open": "im:write",
     "conversations.replies": "channels:history",
@@ -47,6 +48,8 @@ SCOPE_FOR_METHOD: dict[str, str | None] = {
     "files.info": "files:read",
     "files.getUploadURLExternal": "files:write",
     "files.completeUploadExternal": "files:write",
+    "reactions.add": "reactions:write",
+    "reactions.remove": "reactions:write",
     "usergroups.users.list": "usergroups:read",
     "views.open": None,
     "views.publish": None,
@@ -54,6 +57,9 @@ SCOPE_FOR_METHOD: dict[str, str | None] = {
 #: Scopes needed for what the app receives rather than calls.
 SCOPE_FOR_FEATURE: dict[str, str] = {
     "message.channels event": "channels:history",
+    "message.groups event (a private show channel)": "groups:history",
+    "conversations.replies/history in a private show channel": "groups:history",
+    "conversations.list of private channels (finding a private show channel by name)": "groups:read",
     "conversations.history in the owner's DM (finding a reminder posted before a crash)": "im:history",
     "file_shared event": "files:read",
     "/papercast command": "commands",

@@ -22,9 +22,11 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
-from bot.blocks import decided, numbered_script, owner_reminder, review_message, status_card
+from bot.blocks import decided, numbered_script, review_message, status_card
 from bot.errors import SlackUnavailable
 from bot.reviewers import Reviewers
+from bot.slack_reactions import follow_reaction
+from bot.slack_reminders import OwnerReminders
 from bot.slack_thread import effect_metadata, find_post
 from bot.slack_uploads import ThreadUploads, Upload
 from workflows import failpoints
@@ -51,6 +53,8 @@ def _code(error: Exception) -> str:
 
 
 class SlackPeople:
+    failures = SLACK_FAILURES
+
     def __init__(self, client: WebClient, store: EpisodeStore, show: Show, reviewers: Reviewers,
                  artifacts: ArtifactStore, clock: Callable[[], datetime] | None = None,
                  uploads: ThreadUploads | None = None) -> None:
@@ -63,6 +67,7 @@ class SlackPeople:
         self.uploads = uploads or ThreadUploads(client, store)
         self._locks: dict[str, threading.Lock] = {}
         self._locks_guard = threading.Lock()
+        self.reminders = OwnerReminders(self)
 
     # --- the status card ---------------------------------------------------------------
 
@@ -78,17 +83,29 @@ class SlackPeople:
                     try:
                         self.client.chat_update(channel=episode.channel, ts=ts, text=text, blocks=blocks,
                                                 metadata=metadata)
-                        return
                     except SlackApiError as e:
                         if e.response.get("error") != "message_not_found":
                             raise
                         log.warning("status card of %s was deleted; posting it again", episode_id)
-                posted = self.client.chat_postMessage(channel=episode.channel, thread_ts=episode.thread_ts,
-                                                      text=text, blocks=blocks, metadata=metadata)
-                failpoints.reach("status_card.posted")
-                self.store.set_status_ts(episode_id, episode.thread_ts or posted["ts"], posted["ts"])
+                        ts = None
+                if not ts:
+                    posted = self.client.chat_postMessage(channel=episode.channel, thread_ts=episode.thread_ts,
+                                                          text=text, blocks=blocks, metadata=metadata)
+                    failpoints.reach("status_card.posted")
+                    self.store.set_status_ts(episode_id, episode.thread_ts or posted["ts"], posted["ts"])
         except SLACK_FAILURES as e:
             self._failed(episode_id, "status", e)
+        self._after_status(episode_id)
+
+    def _after_status(self, episode_id: str) -> None:
+        """The dropped file's reaction, and the reminders' buttons once the wait is over, follow the card."""
+        try:
+            with self._lock_for(episode_id):
+                episode = self.store.get(episode_id)
+                follow_reaction(self.client, self.store, episode)
+                self.reminders.close_if_over(episode)
+        except SLACK_FAILURES as e:
+            self._failed(episode_id, "reaction", e)
 
     def _recover_card(self, episode: Episode) -> str | None:
         """The ts of a card posted before a crash that left it unrecorded; recorded now."""
@@ -104,7 +121,7 @@ class SlackPeople:
         """Post (or refresh) the review message for one script version and attach the full script."""
         episode = self.store.get(episode_id)
         version = next(v for v in self.store.script_versions(episode_id) if v.version == script_version)
-        text, blocks = review_message(episode, version)
+        text, blocks = review_message(episode, version, self.show, self.store.paper(episode_id))
         posted: dict[str, str] = dict(episode.facts.get("review_messages") or {})
         key = str(script_version)
         metadata = effect_metadata(episode_id, f"review:v{script_version}")
@@ -141,7 +158,7 @@ class SlackPeople:
         version = next((v for v in self.store.script_versions(episode_id) if v.version == script_version), None)
         if not ts or decision is None or version is None:
             return
-        text, blocks = review_message(episode, version)
+        text, blocks = review_message(episode, version, self.show, self.store.paper(episode_id))
         try:
             self.client.chat_update(channel=episode.channel, ts=ts, text=text, blocks=decided(blocks, decision, episode),
                                     metadata=effect_metadata(episode_id, f"review:v{script_version}"))
@@ -153,7 +170,7 @@ class SlackPeople:
     def say(self, episode_id: str, text: str, *, key: str | None = None) -> None:
         """One line in the thread; with a ``key``, at most once per episode and key."""
         episode = self.store.get(episode_id)
-        self._post(episode, "say", key, channel=episode.channel, thread_ts=episode.thread_ts, text=text)
+        self.post(episode, "say", key, channel=episode.channel, thread_ts=episode.thread_ts, text=text)
 
     def share_audio(self, episode_id: str) -> None:
         """Upload the MP3, transcript and notes into the thread (once)."""
@@ -178,38 +195,49 @@ class SlackPeople:
     # --- reminders ------------------------------------------------------------------------
 
     def ping_owner(self, episode_id: str, diagnosis: str, escalate: bool = False, *, key: str | None = None) -> None:
-        """Mention the owner in the thread and DM them; escalating also calls the reviewers in the channel.
-        With a ``key``, each of the three is posted at most once per episode and key."""
-        episode = self.store.get(episode_id)
-        snooze = self.show.followup.snooze_minutes
-        text, blocks = owner_reminder(episode, diagnosis, snooze_minutes=snooze)
-        self._post(episode, "ping_owner:thread", key, channel=episode.channel, thread_ts=episode.thread_ts,
-                   text=text, blocks=blocks)
-        if episode.owner:
-            try:
-                dm = self.client.conversations_open(users=episode.owner)["channel"]["id"]
-                self._post(episode, "ping_owner:dm", key and f"{key}:dm", channel=dm, text=text, blocks=blocks)
-            except SLACK_FAILURES as e:
-                self._failed(episode_id, "ping_owner:dm", e)
-        if escalate:
-            text, blocks = owner_reminder(episode, diagnosis, snooze_minutes=snooze, escalate=True,
-                                          reviewers=self.reviewers.mentions())
-            self._post(episode, "ping_owner:escalate", key and f"{key}:escalate", channel=episode.channel,
-                       text=text, blocks=blocks)
+        """One reminder: a DM to the owner, the thread's reminder message rewritten, a call-out when escalating
+        (see :mod:`bot.slack_reminders`). With a ``key``, at most once per episode and key."""
+        self.reminders.ping(episode_id, diagnosis, escalate, key=key)
+
+    def tell_owner_approved(self, episode_id: str, by: str, *, reassigned: bool = False) -> None:
+        """DM the shipping owner, once, that they own shipping this episode and what papercast does until it is live
+        (``by`` approved it, or handed it to them)."""
+        self.reminders.approved(episode_id, by, reassigned=reassigned)
+
+    # --- links ------------------------------------------------------------------------------
+
+    def thread_link(self, episode: Episode) -> str | None:
+        """The permalink of the episode's thread (chat.getPermalink, remembered as fact ``thread_link``)."""
+        if episode.facts.get("thread_link") or not episode.thread_ts:
+            return episode.facts.get("thread_link")
+        try:
+            link = self.client.chat_getPermalink(channel=episode.channel, message_ts=episode.thread_ts)["permalink"]
+        except SLACK_FAILURES as e:
+            log.info("no permalink for the thread of %s: %s", episode.id, _code(e))
+            return None
+        self.store.update_facts(episode.id, thread_link=link)
+        return link
+
+    def thread_links(self, episodes: list[Episode]) -> dict[str, str]:
+        """Episode id → thread permalink, for the ledger."""
+        return {e.id: link for e in episodes if (link := self.thread_link(e))}
 
     # --- helpers --------------------------------------------------------------------------
 
-    def _post(self, episode: Episode, what: str, key: str | None, **kwargs: Any) -> None:
-        """chat.postMessage with the episode's metadata. A keyed post is made once: skipped when the store
-        recorded it, or when the conversation has it (posted before a crash; recorded now)."""
+    def post(self, episode: Episode, what: str, key: str | None, **kwargs: Any) -> tuple[str, str, str | None] | None:
+        """chat.postMessage with the episode's metadata; (channel, ts, key) of the message, None if Slack failed.
+
+        A keyed post is made once: skipped when the store recorded it, or when the conversation has it
+        (posted before a crash; recorded now)."""
         try:
             if key is None:
-                self.client.chat_postMessage(metadata=effect_metadata(episode.id, None), **kwargs)
-                return
+                posted = self.client.chat_postMessage(metadata=effect_metadata(episode.id, None), **kwargs)
+                return posted["channel"], posted["ts"], None
             effect = f"slack:{key}"
             with self._lock_for(f"post:{episode.id}"):
-                if self.store.effect(episode.id, effect)[0]:
-                    return
+                done, where = self.store.effect(episode.id, effect)
+                if done:
+                    return where["channel"], where["ts"], key
                 channel = kwargs["channel"]
                 ts = find_post(self.client, episode, key, channel=channel, in_thread=bool(kwargs.get("thread_ts")))
                 if ts is None:
@@ -217,8 +245,19 @@ class SlackPeople:
                     failpoints.reach("keyed_post.posted")
                     channel, ts = posted["channel"], posted["ts"]
                 self.store.record_effect(episode.id, effect, {"channel": channel, "ts": ts})
+                return channel, ts, key
         except SLACK_FAILURES as e:
             self._failed(episode.id, what, e)
+            return None
+
+
+    def lock_for(self, name: str) -> threading.Lock:
+        """A lock per name (e.g. per episode), shared by everything this instance does for it."""
+        return self._lock_for(name)
+
+    def failed(self, episode_id: str, what: str, error: Exception) -> None:
+        """Log a Slack failure and record it on the episode (fact ``slack_failure``)."""
+        self._failed(episode_id, what, error)
 
     def _lock_for(self, episode_id: str) -> threading.Lock:
         with self._locks_guard:

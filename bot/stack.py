@@ -94,7 +94,8 @@ def start_stack(settings: Settings, *, port: int | None = None, host: str = "127
             services.file_hosts = services.file_hosts | {urlparse(settings.env.slack_api_url).hostname}
 
         if not settings.show.publish.repo:
-            website = LocalWebsite(settings.data_dir, delay=settings.show.publish.local_deploy_delay).start()
+            website = LocalWebsite(settings.data_dir, delay=settings.show.publish.local_deploy_delay,
+                                   port=settings.show.publish.local_port).start()
             stops.append(website.stop)
             services.overrides["local_site"] = website
 

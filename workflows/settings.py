@@ -31,6 +31,7 @@ class Host(_Section):
     key: str = Field(pattern=r"^[a-z][a-z0-9_]*$", description="Stable id used in scripts, e.g. 'a'.")
     name: str = Field(min_length=1)
     speech: str = "offline"  # speech backend id, see workflows.audio.speech
+    #: A voice of that backend: offline "heart" or "joe", an OpenAI voice name, or an ElevenLabs voice id.
     voice: str = "heart"
 
 
@@ -63,6 +64,8 @@ class Intake(_Section):
     min_words: int = Field(300, ge=0)
     #: Reading a PDF still running after this long is stopped: the file is refused, the bot carries on.
     read_timeout_seconds: float = Field(120.0, gt=0)
+    #: Take papers whose detected language is not ``show.language`` (refused by default).
+    allow_other_languages: bool = False
 
 
 class Audio(_Section):
@@ -84,6 +87,14 @@ class Audio(_Section):
     hosted_tts_concurrency: int = Field(4, ge=1, le=32)
     hosted_tts_max_retries: int = Field(4, ge=0, le=10)
     hosted_tts_timeout_seconds: float = Field(60.0, gt=0)
+    #: ElevenLabs (speech = "elevenlabs"): API base URL, model, output format (raw PCM at the given rate).
+    elevenlabs_url: str = "https://api.elevenlabs.io"
+    elevenlabs_model: str = "eleven_multilingual_v2"
+    elevenlabs_output_format: str = Field("pcm_24000", pattern=r"^pcm_(8000|16000|22050|24000|44100|48000)$")
+    #: Requests in flight at once (free plans allow 2) and retries on 429/5xx.
+    elevenlabs_concurrency: int = Field(2, ge=1, le=32)
+    elevenlabs_max_retries: int = Field(4, ge=0, le=10)
+    elevenlabs_timeout_seconds: float = Field(60.0, gt=0)
     #: A render still running after this long is stopped and the episode shows the error.
     render_timeout_seconds: float = Field(1800.0, gt=0)
 
@@ -99,15 +110,31 @@ class Publish(_Section):
     notes_path: str = "static/episodes/{slug}/notes.md"
     index_path: str = "static/episodes/index.json"
     feed_path: str = "static/feed.xml"
+    #: Podcasting 2.0 JSON chapters of each episode (linked from the feed as ``podcast:chapters``).
+    chapters_path: str = "static/episodes/{slug}/chapters.json"
+    #: Each episode's HTML page, and the show's page listing every episode (``pages = false``: neither is written).
+    page_path: str = "static/episodes/{slug}/index.html"
+    show_page_path: str = "static/index.html"
+    pages: bool = True
+    #: The show's square artwork; ``{sha}`` is its content digest, so a new image gets a new URL podcast apps refetch.
+    artwork_path: str = "static/artwork-{sha}.{ext}"
+    #: A square PNG or JPEG, 1400 to 3000 px. None: generated from the show name.
+    artwork_file: Path | None = None
+    #: Apple Podcasts category (and optional subcategory), e.g. "Science" or "Science/Natural Sciences".
+    category: str = "Science"
+    explicit: bool = False
+    #: Said at the end of every episode's notes and page ("" for none).
+    credits: str = "Written with papercast from the paper."
     #: Public URL the repository's ``static/`` tree is served under. Empty: the local website.
     base_url: str = ""
     #: Leading path segment that the site strips when serving (``static/x`` → ``{base_url}/x``).
     served_root: str = "static"
+    #: The show's author and owner in the feed (``itunes:author``, ``itunes:owner``), and the commits' identity.
     author_name: str = "papercast"
     author_email: str = "papercast@localhost"
     #: Seconds the embedded local website waits before a pushed commit goes live.
     local_deploy_delay: float = Field(2.0, ge=0)
-    #: Loopback port of the embedded local website (0: any free port).
+    #: Loopback port of the embedded local website (0: the one it used last, kept in the data directory).
     local_port: int = Field(0, ge=0, le=65535)
     #: Pushes tried when the remote moved meanwhile (fetch, reset, rebuild the commit between them).
     push_attempts: int = Field(5, ge=1, le=20)
@@ -197,7 +224,7 @@ class Show(_Section):
     reviewer_group: str = ""
     hosts: list[Host] = [
         Host(key="a", name="Ada", speech="offline", voice="heart"),
-        Host(key="b", name="Ben", speech="offline", voice="heart-low"),
+        Host(key="b", name="Ben", speech="offline", voice="joe"),
     ]
     brand: Brand = Brand()
     writer: Writer = Writer()
@@ -236,6 +263,7 @@ class Environment(BaseSettings):
     anthropic_api_key: SecretStr | None = None
     anthropic_base_url: str | None = None
     hosted_tts_api_key: SecretStr | None = None
+    elevenlabs_api_key: SecretStr | None = None
     #: HTTPS token for the website repository (sent as an HTTP header, never put in a URL or log).
     website_git_token: SecretStr | None = None
     #: Path of an SSH deploy key for the website repository.
@@ -295,10 +323,11 @@ def _describe(err: ValidationError, source: str) -> str:
     return f"{source} is invalid:\n" + "\n".join(lines)
 
 
-def load_settings(environ: dict[str, str] | None = None) -> Settings:
+def load_settings(environ: dict[str, str] | None = None, *, check_mode: bool = True) -> Settings:
     """Read the environment and the show file once, and validate both.
 
-    Raises :class:`ConfigError` naming each wrong setting and how to fix it.
+    Raises :class:`ConfigError` naming each wrong setting and how to fix it. ``check_mode=False`` skips
+    the checks of what only some modes need (see :func:`mode_problems`), for `papercast doctor`.
     """
     environ = dict(os.environ if environ is None else environ)
     try:
@@ -330,34 +359,44 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         show, source = Show(), BUILT_IN
 
     settings = Settings(env=env, show=show, show_source=source)
-    _check_mode(settings)
+    if check_mode:
+        _check_mode(settings)
     return settings
 
 
 def _check_mode(s: Settings) -> None:
     """Values that only some modes need: fail at start, not on first use."""
+    problems = mode_problems(s)
+    if problems:
+        raise problems[0]
+
+
+def mode_problems(s: Settings) -> list[ConfigError]:
+    """Every value that the configured modes need and that is missing (empty when all is well)."""
+    problems: list[ConfigError] = []
     if s.slack_mode == "http" and s.env.slack_signing_secret is None:
-        raise ConfigError(
+        problems.append(ConfigError(
             "SLACK_SIGNING_SECRET is not set, and HTTP mode (SLACK_BOT_TOKEN without SLACK_APP_TOKEN) needs it to check that requests come from Slack.",
             "Copy it from your app's Basic Information page, or set SLACK_APP_TOKEN to use Socket Mode.",
-        )
+        ))
     if s.show.writer.backend == "claude" and s.env.anthropic_api_key is None:
-        raise ConfigError(
+        problems.append(ConfigError(
             "writer.backend is \"claude\" but ANTHROPIC_API_KEY is not set.",
             "Export ANTHROPIC_API_KEY, or set writer.backend = \"offline\" in the show file.",
-        )
+        ))
     if s.slack_mode != "local" and not s.show.reviewers and not s.show.reviewer_group:
-        raise ConfigError(
+        problems.append(ConfigError(
             "No reviewers are configured, so nobody could approve an episode.",
             "Add Slack user ids to show.reviewers (or a user group id to show.reviewer_group) in the show file.",
-        )
+        ))
     if s.show.artifacts.backend == "s3" and not s.show.artifacts.s3_bucket:
-        raise ConfigError(
+        problems.append(ConfigError(
             "artifacts.backend is \"s3\" but artifacts.s3_bucket is empty, so there is nowhere to keep the files.",
             "Set [artifacts] s3_bucket (and s3_endpoint_url for R2 or MinIO) in the show file, or backend = \"local\".",
-        )
+        ))
     if bool(s.show.publish.repo) != bool(s.show.publish.base_url):
-        raise ConfigError(
+        problems.append(ConfigError(
             "publish.repo and publish.base_url go together: one is set and the other is not.",
             "Set both to use your website, or neither to use the embedded local website.",
-        )
+        ))
+    return problems

@@ -27,6 +27,7 @@ class State(StrEnum):
     REJECTED = "rejected"  # a reviewer said no
     DUPLICATE = "duplicate"  # the same PDF (sha256) is already an episode
     FAILED = "failed"  # a step failed; the episode records which, why, and can retry
+    DISMISSED = "dismissed"  # a reviewer set a failed episode (or a refused file) aside; it is not worked on
 
 
 #: The stage a person sees on the status card, in order (progress bar).
@@ -41,7 +42,7 @@ STAGES: tuple[State, ...] = (
     State.SHIPPED,
 )
 
-TERMINAL = frozenset({State.SHIPPED, State.REJECTED, State.DUPLICATE})
+TERMINAL = frozenset({State.SHIPPED, State.REJECTED, State.DUPLICATE, State.DISMISSED})
 ACTIVE = frozenset(State) - TERMINAL - {State.FAILED}
 #: Target meaning "stay in the same state" (the version still moves and the audit row is written).
 SAME = None
@@ -84,6 +85,7 @@ TRANSITIONS: dict[str, Transition] = {t.name: t for t in (
     _t("reassign",         ACTIVE | {S.FAILED},                   SAME,                "the shipping owner changed"),
     _t("fail",             ACTIVE,                                S.FAILED,            "a step failed"),
     _t("retry",            {S.FAILED},                            RESUME,              "someone asked to run the failed step again"),
+    _t("dismiss",          {S.FAILED},                            S.DISMISSED,         "a reviewer set the failed episode aside"),
 )}
 
 #: The automatic step that moves an episode on from each state (the step runner's table).

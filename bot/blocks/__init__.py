@@ -1,14 +1,15 @@
 """Block Kit builders: pure functions, data in, blocks out. No Slack calls here."""
 
-from bot.blocks.ledger import HELP, home_view, ledger_blocks, ledger_text
+from bot.blocks.ledger import HELP, Ledger, home_view, ledger_blocks, ledger_text
 from bot.blocks.modals import approve_modal, changes_modal, edit_modal, joined_parts
 from bot.blocks.progress import progress_bar, stage_line
-from bot.blocks.reminder import OWNER_ACTIONS, owner_reminder
+from bot.blocks.reminder import OWNER_ACTIONS, approval_dm, owner_reminder, reminder_outcome
 from bot.blocks.review import REVIEW_ACTIONS, decided, numbered_script, review_message
-from bot.blocks.status_card import episode_title, not_a_pdf, status_card
+from bot.blocks.status_card import episode_title, failed_upload, not_a_pdf, refused_file, status_card
 
 __all__ = [
-    "HELP", "OWNER_ACTIONS", "REVIEW_ACTIONS", "approve_modal", "changes_modal", "decided", "edit_modal",
-    "episode_title", "home_view", "joined_parts", "ledger_blocks", "ledger_text", "not_a_pdf", "numbered_script",
-    "owner_reminder", "progress_bar", "review_message", "stage_line", "status_card",
+    "HELP", "OWNER_ACTIONS", "REVIEW_ACTIONS", "Ledger", "approval_dm", "approve_modal", "changes_modal", "decided",
+    "edit_modal", "episode_title", "failed_upload", "home_view", "joined_parts", "ledger_blocks", "ledger_text",
+    "not_a_pdf", "numbered_script", "owner_reminder", "progress_bar", "refused_file", "reminder_outcome",
+    "review_message", "stage_line", "status_card",
 ]

@@ -88,3 +88,18 @@ def age(then: datetime, now: datetime) -> str:
 
 def user(user_id: str | None) -> str:
     return f"<@{user_id}>" if user_id else "nobody yet"
+
+
+def minutes(n: float) -> str:
+    """``1 minute``, ``5 minutes``, ``1.5 minutes``, ``2 hours`` (whole hours from 120 minutes)."""
+    if n >= 120 and n % 60 == 0:
+        return f"{n / 60:g} hours"
+    return f"{n:g} minute" if n == 1 else f"{n:g} minutes"
+
+
+def link(url: str | None, text: str) -> str:
+    """``<url|text>`` in mrkdwn (``text`` alone without a URL); ``|``, ``<`` and ``>`` in the text are escaped."""
+    if not url:
+        return text
+    safe = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("|", "¦")
+    return f"<{url}|{safe}>"

@@ -21,6 +21,7 @@ STAGE_NAMES: dict[State, str] = {
     State.REJECTED: "rejected",
     State.DUPLICATE: "duplicate",
     State.FAILED: "failed",
+    State.DISMISSED: "dismissed",
 }
 
 

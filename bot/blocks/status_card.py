@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.blocks._kit import Block, actions, button, confirm, context, section, user, value, when
+from bot.blocks._kit import Block, actions, button, confirm, context, link, section, user, value, when
 from bot.blocks.progress import STAGE_NAMES, progress_bar, stage_line
 from workflows.ship.actions import ways_out
 from workflows.states import State
@@ -12,11 +12,26 @@ from workflows.store.records import Episode
 
 #: States in which the last live check is what is wrong (``facts["last_check"]``, written by every check).
 _CHECKED = (State.PUBLISHED, State.MANUAL_PUBLISH)
+#: Intake refusals about the file itself (``facts["error_kind"]``): reading the same bytes again fails the
+#: same way, so the card asks for a fixed PDF instead of offering Retry.
+FILE_REFUSALS = frozenset({"not_pdf", "empty_file", "too_large", "damaged_pdf", "reader_failed",
+                           "password_protected", "no_text", "too_many_pages", "too_little_text"})
 
 
 def episode_title(episode: Episode) -> str:
     source = (episode.facts.get("source") or {}).get("name")
     return episode.title or source or episode.id
+
+
+def refused_file(episode: Episode) -> bool:
+    """The dropped file itself was refused (damaged, protected, not a paper…): Retry cannot help."""
+    return (episode.state == State.FAILED and episode.failed_step == "extract"
+            and episode.facts.get("error_kind") in FILE_REFUSALS and not episode.facts.get("retryable"))
+
+
+def failed_upload(episode: Episode) -> bool:
+    """A drop that never became a paper (failed while being downloaded and read): not an episode in the ledger."""
+    return episode.state == State.FAILED and episode.failed_step == "extract"
 
 
 def latest_problem(episode: Episode) -> str | None:
@@ -29,24 +44,40 @@ def latest_problem(episode: Episode) -> str | None:
     return None
 
 
+def stage_name(episode: Episode) -> str:
+    stage = STAGE_NAMES.get(episode.state, episode.state.value)
+    if refused_file(episode):
+        return "refused: the file cannot become an episode"
+    if episode.state == State.FAILED and episode.failed_from:
+        return f"failed while {STAGE_NAMES.get(episode.failed_from, episode.failed_from.value)}"
+    return stage
+
+
 def status_card(episode: Episode) -> tuple[str, list[Block]]:
     """(fallback text, blocks) of the status card."""
-    stage = STAGE_NAMES.get(episode.state, episode.state.value)
-    if episode.state == State.FAILED and episode.failed_from:
-        stage = f"failed while {STAGE_NAMES.get(episode.failed_from, episode.failed_from.value)}"
+    stage = stage_name(episode)
     title = episode_title(episode)
+    page = episode.facts.get("page_url")
     lines = [
-        f"*{title}*",
+        f"*{link(page, title)}*",
         f"*Stage:* {stage}",
-        f"`{progress_bar(episode.state, episode.failed_from)}`  {stage_line(episode.state, episode.failed_from)}",
+        f"{progress_bar(episode.state, episode.failed_from)}  {stage_line(episode.state, episode.failed_from)}",
         f"*Owner:* {user(episode.owner)}",
     ]
     rendered = episode.facts.get("render_progress")
     if episode.state == State.APPROVED and rendered:
         lines.append(f"*Audio:* {rendered[0]}/{rendered[1]} lines spoken")
+    if page and episode.state in (State.PUBLISHED, State.MANUAL_PUBLISH, State.SHIPPED):
+        lines.append(f"*Episode page:* {link(page, page)}")
     problem = latest_problem(episode)
     if problem:
         lines.append(f":warning: *Latest problem:* {problem}")
+    if refused_file(episode):
+        lines.append(":page_facing_up: *What to do:* fix the file as said above and drop the fixed PDF in the channel; "
+                     "it starts a new episode. A reviewer can dismiss this one.")
+    if episode.state == State.DISMISSED:
+        who = episode.facts.get("dismissed_by")
+        lines.append(f"Dismissed{f' by {user(who)}' if who else ''}: papercast does nothing more with it.")
     blocks: list[Block] = [section("\n".join(lines), block_id="status")]
     if episode.state == State.FAILED:
         blocks.append(_failed_actions(episode))
@@ -75,10 +106,20 @@ def _by_hand(episode: Episode) -> dict[str, Any]:
         "Publish by hand?", "You put the files up yourself; papercast keeps checking the live site.", "I'll do it"))
 
 
+def dismiss_button(episode: Episode) -> dict[str, Any]:
+    """Reviewers set a failed episode aside (audited); it leaves the ledger's unshipped count."""
+    return button("Dismiss", "episode_dismiss", value(e=episode.id, v=episode.version), confirm=confirm(
+        "Dismiss this episode?", "It stays in the record, but papercast does nothing more with it and the ledger "
+        "stops counting it as not shipped.", "Dismiss"))
+
+
 def _failed_actions(episode: Episode) -> Block:
-    elements: list[dict[str, Any]] = [button("Retry", "episode_retry", value(e=episode.id), style="primary")]
+    elements: list[dict[str, Any]] = []
+    if not refused_file(episode):
+        elements.append(button("Retry", "episode_retry", value(e=episode.id), style="primary"))
     if episode.failed_from in (State.AUDIO_READY, State.PUBLISHED) and "publish_by_hand" in ways_out(episode):
         elements.append(_by_hand(episode))
+    elements.append(dismiss_button(episode))
     return actions("status_actions", *elements)
 
 

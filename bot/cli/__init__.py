@@ -13,9 +13,9 @@ def cli() -> None:
 
 
 def _register() -> None:
-    from bot.cli import check, demo, doctor, extract, render, script, serve, status
+    from bot.cli import check, demo, doctor, extract, render, review, script, serve, status
 
-    for module in (serve, demo, doctor, extract, script, render, check, status):
+    for module in (serve, demo, doctor, extract, script, review, render, check, status):
         cli.add_command(module.command)
 
 

@@ -12,25 +12,30 @@ from workflows.settings import load_settings
 from workflows.states import State
 
 
-@click.command("check")
+@click.command("check", short_help="Verify now that published and shipped episodes are live.")
 @click.argument("episode_id", required=False)
 def command(episode_id: str | None) -> None:
-    """Check that EPISODE (or every published episode) is committed, pushed, served byte for byte and in the feed.
+    """Check that EPISODE (or every published and shipped episode) is committed, pushed, served byte for byte and
+    in the feed.
 
     Exits 0 only when every checked episode passes. Nothing is changed: the running bot ships episodes.
     """
+    from workflows.ship.confirm import as_checked
     from workflows.ship.verify import ShipChecker
 
     svc = build_services(load_settings(), RecordingPeople())
     if episode_id:
         episodes = [svc.store.get(episode_id)]
     else:
-        episodes = svc.store.in_states(State.PUBLISHED, State.MANUAL_PUBLISH)
+        episodes = sorted(svc.store.in_states(State.PUBLISHED, State.MANUAL_PUBLISH, State.SHIPPED),
+                          key=lambda e: e.created_at)
     if not episodes:
-        click.echo("No published episodes to check.")
+        waiting = sum(e.is_unshipped for e in svc.store.all())
+        click.echo("No episode is published yet, so there is nothing on the website to check"
+                   + (f" ({waiting} on their way; `papercast status` lists them)." if waiting else "."))
         return
     with ShipChecker(svc) as checker:
-        checks = checker.check_all(episodes)
+        checks = checker.check_all([as_checked(e) for e in episodes])
     for episode, check in zip(episodes, checks):
         verdict = click.style("LIVE", fg="green") if check.shipped else click.style("NOT LIVE", fg="red")
         click.echo(f"{verdict} {episode.id} {episode.title or episode.slug} ({episode.state.value}, owner {episode.owner or '-'})")

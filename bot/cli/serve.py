@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import logging
 import signal
 import threading
 
 import click
 
+from bot.cli._logs import configure_logging
 from workflows.settings import load_settings
 
 
@@ -20,8 +20,7 @@ def command(force_http: bool, port: int | None, host: str | None, workspace_port
     """Run papercast: Socket Mode with SLACK_APP_TOKEN, HTTP mode with --http, the local workspace with no tokens."""
     from bot.stack import start_stack
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # a line per wake-up says nothing to an operator
+    configure_logging()
     settings = load_settings()
     if force_http and settings.slack_mode == "socket":
         settings = settings.model_copy(update={"env": settings.env.model_copy(update={"slack_app_token": None})})

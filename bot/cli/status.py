@@ -38,5 +38,9 @@ def command() -> None:
         state = f"{e.state.value:<16}"
         state = state if e.is_unshipped else click.style(state, fg="green")
         click.echo(f"{e.id:<14} {state} {e.owner or '-':<12} {age(e.created_at, now):>7}  {(e.title or e.slug)[:50]}{note}")
-    open_ = sum(e.is_unshipped for e in ledger)
-    click.echo(f"{open_} not shipped, {len(ledger) - open_} done")
+    from bot.blocks import Ledger
+
+    sorted_ = Ledger.of(ledger)  # refused drops and set-aside episodes are not "not shipped"
+    extra = [f"{len(sorted_.refused)} refused drops"] if sorted_.refused else []
+    extra += [f"{sorted_.set_aside} duplicate or dismissed"] if sorted_.set_aside else []
+    click.echo(", ".join([f"{len(sorted_.unshipped)} not shipped", f"{len(sorted_.done)} done", *extra]))

@@ -140,11 +140,24 @@ def conversations_info(state: WorkspaceState, params: Params) -> dict[str, Any]:
     return {"channel": state.channel_object(_channel(state, params))}
 
 
+def _kind(channel: dict[str, Any]) -> str:
+    if channel["is_im"]:
+        return "im"
+    return "private_channel" if channel.get("is_private") else "public_channel"
+
+
 def conversations_list(state: WorkspaceState, params: Params) -> dict[str, Any]:
+    """Channels of the asked ``types`` (default public_channel), ``limit`` at a time with a cursor, like Slack."""
     types = str(params.get("types") or "public_channel").split(",")
-    channels = [state.channel_object(c) for c in state.channel_ids()]
-    picked = [c for c in channels if c and (("im" in types and c["is_im"]) or ("public_channel" in types and c["is_channel"]))]
-    return {"channels": picked, "response_metadata": {"next_cursor": ""}}
+    channels = [c for c in map(state.channel_object, state.channel_ids()) if c and _kind(c) in types]
+    try:
+        limit = max(1, min(int(params.get("limit") or 100), 1000))
+        start = int(params.get("cursor") or 0)
+    except ValueError:
+        raise ApiError("invalid_cursor") from None
+    rest = channels[start + limit:]
+    return {"channels": channels[start:start + limit],
+            "response_metadata": {"next_cursor": str(start + limit) if rest else ""}}
 
 
 def conversations_open(state: WorkspaceState, params: Params) -> dict[str, Any]:
@@ -192,6 +205,24 @@ def reactions_add(state: WorkspaceState, params: Params) -> dict[str, Any]:
     return {}
 
 
+def reactions_remove(state: WorkspaceState, params: Params) -> dict[str, Any]:
+    channel_id = _channel(state, params)
+    name = str(params.required("name")).strip(":")
+    with state.lock:
+        message = _message(state, channel_id, params.required("timestamp"))
+        reactions = message.get("reactions") or []
+        reaction = next((r for r in reactions if r["name"] == name and BOT_USER in r["users"]), None)
+        if reaction is None:
+            raise ApiError("no_reaction")
+        reaction["users"].remove(BOT_USER)
+        reaction["count"] = len(reaction["users"])
+        message["reactions"] = [r for r in reactions if r["count"]]
+        if not message["reactions"]:
+            message.pop("reactions")
+        state.touch()
+    return {}
+
+
 METHODS: dict[str, Method] = {
     "auth.test": auth_test,
     "chat.postMessage": chat_post_message,
@@ -205,4 +236,5 @@ METHODS: dict[str, Method] = {
     "users.info": users_info,
     "usergroups.users.list": usergroups_users_list,
     "reactions.add": reactions_add,
+    "reactions.remove": reactions_remove,
 }

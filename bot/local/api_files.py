@@ -12,7 +12,7 @@ from typing import Any
 
 from bot.local.api_params import ApiError, Method, Params, check_blocks, thread_root
 from bot.local.objects import bot_message_fields, file_object, new_file_record
-from bot.local.state import BOT_USER, CHANNEL_NAME, TEAM_ID, WorkspaceState
+from bot.local.state import BOT_USER, TEAM_ID, WorkspaceState
 
 
 def files_get_upload_url_external(state: WorkspaceState, params: Params) -> dict[str, Any]:
@@ -49,11 +49,15 @@ def share_files(state: WorkspaceState, channel_id: str, file_ids: list[str], *, 
         stored = state.add_message(channel_id, message)
         for file_id in file_ids:
             record = state.files[file_id]
-            kind, listing = ("public", "channels") if channel_id.startswith("C") else ("private", "ims")
+            if channel_id.startswith("D"):
+                kind, listing = "private", "ims"
+            else:
+                kind, listing = ("private", "groups") if state.is_private(channel_id) else ("public", "channels")
+            record.setdefault(listing, [])
             if channel_id not in record[listing]:
                 record[listing].append(channel_id)
             share = {"reply_users": [], "reply_users_count": 0, "reply_count": 0, "ts": stored["ts"],
-                     "channel_name": CHANNEL_NAME if kind == "public" else "", "team_id": TEAM_ID, "share_user_id": user_id}
+                     "channel_name": (state.channel_object(channel_id) or {}).get("name", ""), "team_id": TEAM_ID, "share_user_id": user_id}
             if thread_ts:
                 share["thread_ts"] = thread_ts
             record["shares"].setdefault(kind, {}).setdefault(channel_id, []).append(share)

@@ -54,7 +54,7 @@ def file_object(state: WorkspaceState, file_id: str) -> dict[str, Any] | None:
         "url_private_download": f"{base}files-pri/{TEAM_ID}-{record['id']}/download/{name}",
         "permalink": f"{base}files/{record['user']}/{record['id']}/{name}",
         "permalink_public": f"{base}{TEAM_ID}-{record['id']}-{secrets.token_hex(5)}",
-        "channels": list(record["channels"]), "groups": [], "ims": list(record["ims"]),
+        "channels": list(record["channels"]), "groups": list(record.get("groups", [])), "ims": list(record["ims"]),
         "shares": copy.deepcopy(record["shares"]),
     }
 

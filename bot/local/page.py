@@ -6,6 +6,7 @@ browser makes the sender deliver the real signed request to the bot.
 
 from __future__ import annotations
 
+import json
 import threading
 from importlib import resources
 from typing import TYPE_CHECKING, Any
@@ -16,12 +17,14 @@ from bot.local.reply import Reply
 from bot.local.state import CHANNEL_ID, CHANNEL_NAME, HUMANS, PEOPLE, REVIEWER, dm_channel_id
 from bot.local.webapi import parse_body
 from workflows.errors import PapercastError
+from workflows.ship.targets import site_info_path
 
 if TYPE_CHECKING:
     from bot.local.workspace import LocalWorkspace
 
 _STATIC = {"index.html": "text/html; charset=utf-8", "app.js": "text/javascript; charset=utf-8",
-           "blocks.js": "text/javascript; charset=utf-8", "style.css": "text/css; charset=utf-8"}
+           "blocks.js": "text/javascript; charset=utf-8", "style.css": "text/css; charset=utf-8",
+           "favicon.svg": "image/svg+xml"}
 
 
 def _static(name: str) -> Reply:
@@ -49,8 +52,17 @@ def page_state(ws: "LocalWorkspace", user_id: str, channel: str, thread_ts: str 
             "humans": HUMANS, "messages": top, "thread_ts": thread_ts, "thread": thread, "ephemerals": ephemerals,
             "modal": modal, "modal_errors": ws.view_errors(modal["id"]) if modal else {},
             "home": ws.home_view(user_id), "bot_connected": bool(ws.sender.bot_url),
-            "last_delivery": _last_delivery(ws),
+            "last_delivery": _last_delivery(ws), "website_url": website_url(ws),
         }
+
+
+def website_url(ws: "LocalWorkspace") -> str | None:
+    """The embedded local website's root (the show page), when one runs for this data directory."""
+    info = site_info_path(ws.state.root.parent)
+    try:
+        return json.loads(info.read_text(encoding="utf-8"))["base_url"].rstrip("/") + "/"
+    except (OSError, ValueError, KeyError):
+        return None
 
 
 def _last_delivery(ws: "LocalWorkspace") -> dict[str, Any] | None:
@@ -73,8 +85,11 @@ def _act(ws: "LocalWorkspace", action: str, data: dict[str, Any]) -> dict[str, A
         return {}
     if action == "upload":
         file = data.get("file")
-        if not isinstance(file, bytes) or not file:
+        if not isinstance(file, bytes):
             return {"error": "Choose a file to upload."}
+        if not file:
+            return {"error": f"{data.get('filename') or 'The file'} is empty (0 bytes), so there is nothing to upload. "
+                             "Pick the file again; the copy may not have finished downloading."}
         _in_background(ws.drop_pdf, user, data.get("filename") or "paper.pdf", str(data.get("text") or ""),
                        channel=data.get("channel") or CHANNEL_ID, thread_ts=data.get("thread_ts") or None,
                        filename=data.get("filename") or "paper.pdf", data=file)
@@ -111,6 +126,8 @@ def _act(ws: "LocalWorkspace", action: str, data: dict[str, Any]) -> dict[str, A
 def handle(ws: "LocalWorkspace", verb: str, path: str, query: str, headers: dict[str, str], body: bytes) -> Reply:
     if verb == "GET" and (path in ("", "index.html") or path.startswith("archives/")):
         return _static("index.html")
+    if verb == "GET" and path == "favicon.ico":
+        return _static("favicon.svg")
     if verb == "GET" and path.startswith("static/"):
         return _static(path[len("static/"):])
     if verb == "GET" and path == "local/state":

@@ -13,7 +13,8 @@ import time
 from typing import Any
 from urllib.parse import urlencode
 
-from bot.local.state import APP_ID, BOT_USER, CHANNEL_ID, CHANNEL_NAME, PEOPLE, TEAM_DOMAIN, TEAM_ID
+from bot.local.state import (APP_ID, BOT_USER, CHANNEL_ID, CHANNEL_NAME, PEOPLE, PRIVATE_CHANNEL_ID,
+                             PRIVATE_CHANNEL_NAME, TEAM_DOMAIN, TEAM_ID)
 
 #: The deprecated verification token Slack still puts in payloads; bolt ignores it.
 VERIFICATION_TOKEN = "local-verification-token"
@@ -45,7 +46,8 @@ def _team() -> dict[str, Any]:
 
 
 def _channel_ref(channel_id: str) -> dict[str, Any]:
-    return {"id": channel_id, "name": CHANNEL_NAME if channel_id == CHANNEL_ID else "directmessage"}
+    names = {CHANNEL_ID: CHANNEL_NAME, PRIVATE_CHANNEL_ID: PRIVATE_CHANNEL_NAME}
+    return {"id": channel_id, "name": names.get(channel_id, "directmessage")}
 
 
 def block_elements(block: dict[str, Any]) -> list[dict[str, Any]]:

@@ -23,6 +23,9 @@ TEAM_DOMAIN = "papercast-local"
 APP_ID = "A_LOCAL"
 CHANNEL_ID = "C_PAPERCAST"
 CHANNEL_NAME = "papercast"
+#: A private channel (message.groups events, private file shares), for shows configured to use one.
+PRIVATE_CHANNEL_ID = "C_PRIVATE"
+PRIVATE_CHANNEL_NAME = "papercast-private"
 REVIEWER = "U_REVIEWER"
 OWNER = "U_OWNER"
 OTHER = "U_OTHER"
@@ -118,7 +121,7 @@ class WorkspaceState:
     # --- identity ------------------------------------------------------------------
 
     def channel_ids(self) -> list[str]:
-        return [CHANNEL_ID] + [dm_channel_id(u) for u in HUMANS]
+        return [CHANNEL_ID, PRIVATE_CHANNEL_ID] + [dm_channel_id(u) for u in HUMANS]
 
     def channel_object(self, channel_id: str) -> dict[str, Any] | None:
         """The channel as conversations.info shows it, or None if there is none."""
@@ -129,6 +132,14 @@ class WorkspaceState:
                 "created": 1700000000, "creator": OWNER, "context_team_id": TEAM_ID,
                 "topic": {"value": "Drop a paper, get a podcast", "creator": OWNER, "last_set": 0},
                 "purpose": {"value": "papercast episodes", "creator": OWNER, "last_set": 0},
+                "num_members": len(HUMANS) + 1,
+            }
+        if channel_id == PRIVATE_CHANNEL_ID:
+            return {
+                "id": PRIVATE_CHANNEL_ID, "name": PRIVATE_CHANNEL_NAME, "is_channel": True, "is_group": False,
+                "is_im": False, "is_private": True, "is_archived": False, "is_general": False, "is_member": True,
+                "created": 1700000000, "creator": OWNER, "context_team_id": TEAM_ID,
+                "topic": {"value": "", "creator": "", "last_set": 0}, "purpose": {"value": "", "creator": "", "last_set": 0},
                 "num_members": len(HUMANS) + 1,
             }
         for user_id in HUMANS:
@@ -156,9 +167,15 @@ class WorkspaceState:
         channel = channel.lstrip("#")
         if channel == CHANNEL_NAME:
             return CHANNEL_ID
+        if channel == PRIVATE_CHANNEL_NAME:
+            return PRIVATE_CHANNEL_ID
         if channel in PEOPLE and channel in HUMANS:
             return dm_channel_id(channel)
         return channel if self.channel_object(channel) else None
+
+    def is_private(self, channel_id: str) -> bool:
+        """A private channel (not a DM): its events are message.groups, its file shares private."""
+        return bool((self.channel_object(channel_id) or {}).get("is_private"))
 
     # --- ids and time --------------------------------------------------------------
 

@@ -22,7 +22,8 @@ from bot.local.api_params import ApiError, Params
 from bot.local.objects import file_object, message_object, new_file_record, new_view, replace_view_content
 from bot.local.sender import Attempt, Delivery, Sender, Tamper
 from bot.local.server import WorkspaceServer
-from bot.local.state import CHANNEL_ID, HUMANS, TEAM_ID, ResponseUrl, WorkspaceState, dm_channel_id
+from bot.local.state import (CHANNEL_ID, HUMANS, PRIVATE_CHANNEL_ID, TEAM_ID, ResponseUrl, WorkspaceState,
+                             dm_channel_id)
 from bot.local.webapi import ApiCall, Failure, WebApi
 from workflows.errors import PapercastError
 
@@ -33,10 +34,16 @@ class LocalWorkspaceError(PapercastError):
     kind = "local_workspace"
 
 
+def _channel_type(channel: str) -> str:
+    """A message event's ``channel_type``: im, group (a private channel: message.groups) or channel."""
+    if channel.startswith("D"):
+        return "im"
+    return "group" if channel in (PRIVATE_CHANNEL_ID,) or channel.startswith("G") else "channel"
+
+
 def _message_event(message: dict[str, Any], channel: str) -> dict[str, Any]:
     """The ``message`` event Slack delivers for a message a person posted in ``channel``."""
-    return {**message, "channel": channel, "event_ts": message["ts"],
-            "channel_type": "im" if channel.startswith("D") else "channel"}
+    return {**message, "channel": channel, "event_ts": message["ts"], "channel_type": _channel_type(channel)}
 
 
 class LocalWorkspace:
@@ -110,11 +117,14 @@ class LocalWorkspace:
         return {"message": posted, "delivery": self.deliver_event(_message_event(posted, channel))}
 
     def drop_pdf(self, user_id: str, path: Path | str, text: str = "", *, channel: str = CHANNEL_ID,
-                 thread_ts: str | None = None, filename: str | None = None, data: bytes | None = None) -> dict[str, Any]:
+                 thread_ts: str | None = None, filename: str | None = None, data: bytes | None = None,
+                 slack_connect: bool = False) -> dict[str, Any]:
         """``user_id`` uploads a file (a PDF, or anything) into the channel, with an optional message.
 
         Stores the file and the message, then delivers a ``message`` event with subtype
-        ``file_share`` and a ``file_shared`` event. Returns {"file", "message", "deliveries"}.
+        ``file_share`` and a ``file_shared`` event. With ``slack_connect`` the message event carries
+        the partial file object of a Slack Connect channel (``file_access: "check_file_info"``, no
+        name, type or URL), as Slack sends it. Returns {"file", "message", "deliveries"}.
         """
         self._human(user_id)
         path = Path(path)
@@ -130,6 +140,9 @@ class LocalWorkspace:
             message = message_object(self.state, stored)
             file = file_object(self.state, record["id"])
         share = _message_event(message, channel)
+        if slack_connect:
+            share["files"] = [{"id": record["id"], "mode": "file_access", "file_access": "check_file_info",
+                               "created": 0, "timestamp": 0, "user": ""}]
         shared = {"type": "file_shared", "channel_id": channel, "file_id": record["id"], "user_id": user_id,
                   "file": {"id": record["id"]}, "event_ts": stored["ts"]}
         deliveries = [self.deliver_event(share), self.deliver_event(shared)]
@@ -324,7 +337,8 @@ class LocalWorkspace:
             return True
         name = event.get("type", "")
         if name == "message":
-            name = "message.im" if str(event.get("channel", "")).startswith("D") else "message.channels"
+            name = {"im": "message.im", "group": "message.groups"}.get(_channel_type(str(event.get("channel", ""))),
+                                                                       "message.channels")
         return name in self.subscribed_events
 
     def _human(self, user_id: str) -> None:

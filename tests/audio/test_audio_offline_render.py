@@ -39,14 +39,14 @@ def _write_intro(path: Path, rate: int = 44_100, seconds: float = 1.5) -> None:
 
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory):
-    """One render with the offline voices, an intro WAV (44.1 kHz stereo) and an outro MP3."""
+    """One render with the offline voices heart and joe, an intro WAV (44.1 kHz stereo) and an outro MP3."""
     tmp = tmp_path_factory.mktemp("offline")
     intro, outro_wav, outro = tmp / "intro.wav", tmp / "outro.wav", tmp / "outro.mp3"
     _write_intro(intro)
     _write_intro(outro_wav, rate=48_000, seconds=1.0)
     subprocess.run([ffmpeg_exe(), "-v", "error", "-y", "-i", str(outro_wav), "-b:a", "96k", str(outro)], check=True)
     script = make_script()
-    show = make_show("offline", intro_file=intro, outro_file=outro)
+    show = make_show("offline", voices=("heart", "joe"), intro_file=intro, outro_file=outro)
     env = Environment(papercast_data_dir=tmp / "var")
     result = render_episode(script, show, env, out_dir=tmp / "out", cache_dir=tmp / "cache", released=date(2026, 11, 23))
     store = ArtifactStore(tmp / "var" / "artifacts")
@@ -110,7 +110,7 @@ def test_transcript_cues_follow_the_segments(rendered):
 
 
 def test_the_two_hosts_sound_different(rendered):
-    """Ben's voice (heart-low) has a clearly lower median pitch than Ada's (heart): under 90 % of it."""
+    """Ben's voice (joe, a man) has a clearly lower median pitch than Ada's (heart, a woman): under 90 % of it."""
     x, rate, result = rendered["samples"], rendered["rate"], rendered["result"]
 
     def host_pitch(speaker: str) -> float:

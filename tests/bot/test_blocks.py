@@ -65,3 +65,60 @@ def test_findings_are_shown_with_the_line_they_are_about():
     text = str(blocks)
     assert "line 2: _It reached 97% accuracy._" in text and "2. *Ben:* It reached 97% accuracy." in text
     assert '"s":2' in text and '"e":"ep_1"' in text
+
+
+def _version(author: str, writer: str, *, offline: bool) -> ScriptVersion:
+    script = {"title": "T", "summary": "S", "show_notes": "N", "chapters": [], "hosts": {"a": "Ada", "b": "Ben"},
+              "writer": writer, "offline_draft": offline,
+              "lines": [{"speaker": "a", "text": "Welcome."}, {"speaker": "b", "text": "Hello."}]}
+    return ScriptVersion(episode_id="ep_1", version=2, author=author, writer=writer, script=script, findings=[],
+                         usage={}, notes="", created_at=NOW)
+
+
+def _episode() -> Episode:
+    return Episode(id="ep_1", slug="t", title="T", state=State.IN_REVIEW, version=4, created_at=NOW,
+                   updated_at=NOW, uploader="U1", channel="C1")
+
+
+def test_a_reviewers_edit_reads_edited_by_them_without_the_offline_draft_label():
+    """A human version says "edited by <@U>" (not "written by a reviewer's edit by"), and drops the offline label."""
+    _, blocks = review_message(_episode(), _version("U_RITA", "human:U_RITA", offline=True))
+    text = str(blocks)
+    assert "edited by <@U_RITA>" in text and "written by" not in text and "offline draft" not in text
+    _, blocks = review_message(_episode(), _version("papercast", "offline", offline=True))
+    assert "written by offline" in str(blocks) and "offline draft" in str(blocks)
+
+
+def test_an_edited_offline_draft_is_no_longer_marked_offline():
+    """text_to_script (the Edit modal) makes a human script: offline_draft False, writer human:<user>."""
+    from workflows.review import script_to_text, text_to_script
+    from workflows.script.model import Script
+
+    base = Script.model_validate(_version("papercast", "offline", offline=True).script)
+    edited = text_to_script(script_to_text(base) + "\nAda: One more line.", base, author="U_RITA")
+    assert edited.offline_draft is False and edited.writer == "human:U_RITA"
+
+
+def test_the_status_card_progress_bar_is_plain_text_not_code():
+    """The progress bar is not in backticks (code renders red, like an error)."""
+    from bot.blocks import status_card
+
+    _, blocks = status_card(_episode())
+    assert "▰▰▰▰▱▱▱▱ 4/8" in blocks[0]["text"]["text"] and "`▰" not in blocks[0]["text"]["text"]
+
+
+def test_snooze_and_wait_times_read_naturally():
+    """1 minute, 5 minutes, 2 hours: no "1 minutes"."""
+    from bot.blocks._kit import minutes
+
+    assert [minutes(m) for m in (1, 5, 1.5, 120, 90)] == ["1 minute", "5 minutes", "1.5 minutes", "2 hours", "90 minutes"]
+
+
+def test_a_published_card_links_the_episode_page():
+    """With facts["page_url"] (written at publish), the card's title and an "Episode page" line link the page."""
+    from bot.blocks import status_card
+
+    episode = _episode().model_copy(update={"state": State.SHIPPED, "facts": {"page_url": "https://show.example/ep/t/"}})
+    _, blocks = status_card(episode)
+    text = blocks[0]["text"]["text"]
+    assert "*<https://show.example/ep/t/|T>*" in text and "*Episode page:* <https://show.example/ep/t/|" in text

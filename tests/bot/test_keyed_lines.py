@@ -35,12 +35,12 @@ def test_the_same_key_twice_is_one_line_and_no_key_is_every_time(slack):
     assert "key" not in lines[1]["metadata"]["event_payload"]
 
 
-def test_a_keyed_reminder_twice_is_one_mention_and_one_dm(slack):
-    """ping_owner(key=k) twice: one thread mention, one DM; another key reminds again."""
+def test_a_keyed_reminder_twice_is_one_dm_and_one_thread_reminder(slack):
+    """ping_owner(key=k) twice: one DM; another key DMs again; the thread holds one reminder, rewritten."""
     ep = _episode(slack)
     for key in ("followup:a", "followup:a", "followup:b"):
         slack.svc.people.ping_owner(ep.id, "The commit is not pushed.", key=key)
-    assert len(_bot_lines(slack, ep)) == 2
+    assert len(_bot_lines(slack, ep)) == 1
     dms = [m for m in slack.ws.messages(channel=dm_channel_id(OWNER)) if m.get("bot_id")]
     assert [m["metadata"]["event_payload"]["key"] for m in dms] == ["followup:a:dm", "followup:b:dm"]
 

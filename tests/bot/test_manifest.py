@@ -11,8 +11,8 @@ from bot.manifest import load_manifest
 from workflows.states import State
 
 MANIFEST = load_manifest()
-#: The manifest's name for an event the app registers (message events come per channel type).
-EVENT_SUBSCRIPTION = {"message": "message.channels"}
+#: The manifest's names for an event the app registers (message events come per channel type: public, private).
+EVENT_SUBSCRIPTION = {"message": {"message.channels", "message.groups"}}
 
 
 def _registered():
@@ -25,7 +25,7 @@ def test_every_registered_listener_is_declared_and_nothing_else():
     """Events and the slash command in the manifest match the listeners the app registers, both ways."""
     app, pairs = _registered()
     assert len(app._listeners) == len(pairs) == len(set(pairs))
-    events = {EVENT_SUBSCRIPTION.get(n, n) for k, n in pairs if k == "event"}
+    events = set().union(*(EVENT_SUBSCRIPTION.get(n, {n}) for k, n in pairs if k == "event"))
     assert events == set(MANIFEST["settings"]["event_subscriptions"]["bot_events"])
     commands = {n for k, n in pairs if k == "command"}
     assert commands == {c["command"] for c in MANIFEST["features"]["slash_commands"]}

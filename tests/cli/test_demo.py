@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import httpx
 import pytest
 
 from tests.pdfs import truncated_pdf
@@ -26,10 +27,17 @@ def _demo(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
 
 @pytest.mark.slow
 def test_demo_ships_the_sample_paper_and_the_live_site_serves_the_committed_audio(tmp_path):
-    """The sample paper goes from drop to shipped; the live bytes equal the committed audio's sha256."""
-    done = _demo(tmp_path)
-    assert done.returncode == 0, done.stderr[-2000:]
-    result = json.loads(done.stdout.strip().splitlines()[-1])
+    """The sample paper goes from drop to shipped; the live bytes equal the committed audio's sha256; with
+    --keep-running the page and site stay up after the JSON (which names them) until the time is over."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "ANTHROPIC_", "DATABASE_URL", "PAPERCAST_"))}
+    run = subprocess.Popen([str(PAPERCAST), "demo", "--auto", "--minutes", "0.5", "--timeout", "240", "--keep-running", "3"],
+                           cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    line = run.stdout.readline()
+    result = json.loads(line)
+    assert {"page_url", "feed_url", "site_url", "workspace_url"} <= set(result)
+    assert httpx.get(result["workspace_url"], timeout=5).status_code == 200, "the page is up while it keeps running"
+    out, err = run.communicate(timeout=60)
+    assert run.returncode == 0, err[-2000:]
     assert result["state"] == "shipped"
     assert result["live_sha256"] == result["audio_sha256"] and len(result["audio_sha256"]) == 64
     assert len(result["commit"]) == 40 and result["live_url"].endswith("/episode.mp3")

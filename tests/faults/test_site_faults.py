@@ -160,8 +160,8 @@ def test_a_flapping_site_does_not_ship_on_one_lucky_sample(fsvc, live, episode, 
 def test_the_plain_url_is_what_is_checked_first(fsvc, live, episode):
     """A healthy site costs one plain request per file plus one for the feed: what listeners fetch, no cache-busting."""
     check = check_episode(fsvc, episode)
-    assert check.shipped and check.requests == 4
-    for name in ("episode.mp3", "transcript.vtt", "notes.md"):
+    assert check.shipped and check.requests == 7  # six files (MP3, transcript, notes, chapters, page, artwork) + feed
+    for name in ("episode.mp3", "transcript.vtt", "notes.md", "chapters.json", "index.html"):
         assert live.requests_for(f"/episodes/{episode.slug}/{name}") == [f"/episodes/{episode.slug}/{name}"]
     assert live.requests_for("/feed.xml") == ["/feed.xml"]
 
@@ -219,7 +219,7 @@ def test_git_host_down_is_its_own_diagnosis_and_the_site_is_still_checked(data_d
     check = check_and_ship(down, episode.id)
     kinds = [f.kind for f in check.findings]
     assert check.problem.kind == "repo_unreachable" and not check.shipped
-    assert "not_pushed" not in kinds and kinds.count("served") == 3 and "in_feed" in kinds
+    assert "not_pushed" not in kinds and kinds.count("served") == 6 and "in_feed" in kinds
     assert "the live site was still checked" in check.diagnosis and "127.0.0.1" in check.diagnosis
     assert store.get(episode.id).state == State.PUBLISHED
 

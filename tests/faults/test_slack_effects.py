@@ -215,12 +215,12 @@ def test_a_crash_right_after_a_keyed_line_leaves_one_line(thread):
 
 
 def test_a_crash_during_a_keyed_escalated_reminder_posts_each_part_once(thread):
-    """ping_owner(key=…, escalate) killed after the thread mention: one mention, one DM and one channel call-out."""
+    """ping_owner(key=…, escalate) killed after the thread reminder: one thread reminder, one DM and one call-out."""
     _set(thread, owner=OWNER)
     thread.crash("keyed_post.posted", "ping_owner", "The site still serves the old feed.", True, key="followup:ep:10:00")
     thread.again("ping_owner", "The site still serves the old feed.", True, key="followup:ep:10:00")
     thread.again("ping_owner", "The site still serves the old feed.", True, key="followup:ep:10:00")
-    assert len(thread.keyed("followup:ep:10:00")) == 1
+    assert len(thread.keyed("owner-reminder")) == 1
     dms = [m for m in thread.ws.messages(channel=dm_channel_id(OWNER)) if m.get("bot_id")]
     assert len(dms) == 1 and dms[0]["metadata"]["event_payload"]["key"] == "followup:ep:10:00:dm"
     top = [m for m in thread.ws.messages() if m.get("bot_id") and "old feed" in json.dumps(m.get("blocks"))]

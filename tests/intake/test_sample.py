@@ -39,3 +39,15 @@ def test_every_sample_paragraph_survives_extraction_whole(sample_pdf):
         assert paragraph in body, paragraph[:60]
     assert "Northbridge Working Papers" not in paper.body_text
     assert "25.8%" in body and "74.4%" in body
+
+
+def test_sample_authors_have_their_affiliation_and_tables_stay_out_of_the_body(sample_pdf):
+    """The sample's authors carry their institute (emails gone); its tables and captions are kept apart."""
+    paper = extract_paper(sample_pdf, Intake())
+    body = " ".join(paper.body_text.split())
+
+    assert {a.affiliations[0] for a in paper.author_details} == {"Institute for Research Software, Northbridge University"}
+    assert [t.caption for t in paper.tables] == [text.TABLE_CAPTION, text.FIXES_CAPTION]
+    for caption in (text.TABLE_CAPTION, text.FIXES_CAPTION, text.YEAR_FIGURE_CAPTION, text.FIGURE_CAPTION):
+        assert caption not in body
+    assert "2021 6 15 19 40" in paper.tables[0].rows and "2021 6 15 19 40" not in body

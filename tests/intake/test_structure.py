@@ -22,7 +22,7 @@ def test_inline_abstract_after_a_dash_is_found():
     """'Abstract—We study...' gives an abstract that starts at 'We study'."""
     parts = split_paper(_lines("A Paper", "Ann Example, Bob Sample", "Abstract—We study things.", "More abstract.", "1 Introduction", BODY), {})
     assert parts.abstract == "We study things. More abstract."
-    assert parts.authors == ["Ann Example", "Bob Sample"]
+    assert [a.name for a in parts.authors] == ["Ann Example", "Bob Sample"]
     assert [s.heading for s in parts.sections] == ["1 Introduction"]
 
 

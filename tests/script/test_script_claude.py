@@ -31,7 +31,7 @@ def test_request_carries_the_cached_paper_block_the_tool_and_the_model(standin, 
     assert schema["properties"]["lines"]["items"]["properties"]["speaker"]["enum"] == ["a", "b"]
     blocks = standin.requests[0].text_blocks()
     cached = [b for b in blocks if "cache_control" in b]
-    assert len(cached) == 1 and cached[0]["cache_control"] == {"type": "ephemeral"} and blocks[0] is cached[0]
+    assert len(cached) == 1 and cached[0]["cache_control"] == {"type": "ephemeral", "ttl": "1h"} and blocks[0] is cached[0]
     assert SECTIONS["5 Results"] in cached[0]["text"]
     assert sum(SECTIONS["5 Results"] in b["text"] for b in blocks) == 1, "the paper is sent once"
     assert "600 spoken words" in blocks[1]["text"], "4 minutes at 150 words per minute"

@@ -104,7 +104,7 @@ def test_regeneration_keeps_uncriticised_lines_and_answers_the_notes(paper):
 
     texts = [l.text for l in revised.lines]
     assert criticised not in texts
-    kept = [l.text for i, l in enumerate(first.lines) if i != 5]
+    kept = [l.text for i, l in enumerate(first.lines) if i not in (4, 5)]  # line 6 is an answer: its question goes too
     iterator = iter(texts)
     assert all(t in iterator for t in kept), "every uncriticised line is kept, in order"
     added = [t for t in texts if t not in kept]
@@ -116,11 +116,13 @@ def test_regeneration_keeps_uncriticised_lines_and_answers_the_notes(paper):
 
 
 def test_regeneration_drops_lines_quoted_in_the_notes(paper):
-    """A line quoted in the notes is treated as criticised and removed; chapters still point at real lines."""
+    """A quoted answer is criticised and removed with its question; chapters still point at real lines."""
     first = _offline().write(paper, _SHOW, target_minutes=5).script
-    target = next(l.text for l in first.lines[4:] if l.speaker == "b")
+    index, target = next((i, l.text) for i, l in enumerate(first.lines) if i > 4 and l.support
+                         and first.lines[i - 1].text.endswith("?"))
     notes = f"Cut \"{target[:40]}\", it repeats the abstract."
     revised = _offline().write(paper, _SHOW, target_minutes=5, previous=first, notes=notes).script
-    assert target not in [l.text for l in revised.lines]
+    texts = [l.text for l in revised.lines]
+    assert target not in texts and first.lines[index - 1].text not in texts[index - 2:index + 1]
     assert all(c.start_line < len(revised.lines) for c in revised.chapters)
-    assert len(revised.lines) == len(first.lines) + 1, "one line dropped, two added"
+    assert len(revised.lines) == len(first.lines), "an answer and its question dropped, a question and answer added"

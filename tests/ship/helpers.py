@@ -68,4 +68,5 @@ def publish_now(svc, ep):
     from workflows.ship.publish import publish_step
 
     result = publish_step(StepContext(episode=ep, store=svc.store, people=svc.people, services=svc))
-    return svc.store.transition(ep.id, result.transition, actor="papercast", facts=result.facts)
+    return svc.store.transition(ep.id, result.transition, actor="papercast", facts=result.facts,
+                                artifacts_=result.artifacts)

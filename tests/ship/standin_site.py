@@ -18,7 +18,8 @@ from urllib.parse import urlsplit
 from tests.standins.loopback import LoopbackServer
 
 TYPES = {".mp3": "audio/mpeg", ".vtt": "text/vtt; charset=utf-8", ".md": "text/markdown; charset=utf-8",
-         ".xml": "application/rss+xml; charset=utf-8", ".json": "application/json", ".html": "text/html; charset=utf-8"}
+         ".xml": "application/rss+xml; charset=utf-8", ".json": "application/json", ".html": "text/html; charset=utf-8",
+         ".png": "image/png", ".jpg": "image/jpeg"}
 NOT_FOUND = b"<!doctype html><html><body>Not Found</body></html>"
 
 

@@ -21,6 +21,7 @@ from workflows.settings import Show
 from workflows.ship.confirm import check_and_ship
 from workflows.ship.feed import CHANNEL_RECORD, ITUNES_NS, PODCAST_NS, updated_feed, with_entry
 from workflows.ship.publish import parse_trailers, publish_episode, publish_step
+from workflows.ship.targets import PUBLISHED_KINDS
 from workflows.states import State
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -28,7 +29,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def _publish(svc, ep):
     result = publish_step(StepContext(episode=ep, store=svc.store, people=svc.people, services=svc))
-    return svc.store.transition(ep.id, result.transition, actor="papercast", reason=result.reason, facts=result.facts)
+    return svc.store.transition(ep.id, result.transition, actor="papercast", reason=result.reason, facts=result.facts,
+                                artifacts_=result.artifacts)
 
 
 def _show(bare: Path, ref: str, path: str) -> bytes:
@@ -44,11 +46,14 @@ def test_publish_commits_pushes_and_ships_once_live(svc, site, clock):
     body = git(f"--git-dir={site.remote_url}", "log", "-1", "--format=%B", "main")
     episode_id, shas = parse_trailers(body)
     arts = svc.store.artifacts(ep.id)
-    assert episode_id == ep.id and shas == {k: arts[k].sha256 for k in ("audio", "transcript", "notes")}
+    assert episode_id == ep.id and shas == {k: arts[k].sha256 for k in PUBLISHED_KINDS}
     assert "Approved-by: UREVIEWER" in body and "Shipping-owner: UOWNER" in body
     changed = git(f"--git-dir={site.remote_url}", "show", "--name-only", "--format=", "main").splitlines()
+    artwork = f"static/artwork-{arts['artwork'].sha256[:16]}.png"
     assert sorted(changed) == sorted([f"static/episodes/{ep.slug}/episode.mp3", f"static/episodes/{ep.slug}/transcript.vtt",
-                                      f"static/episodes/{ep.slug}/notes.md", "static/episodes/index.json", "static/feed.xml"])
+                                      f"static/episodes/{ep.slug}/notes.md", f"static/episodes/{ep.slug}/chapters.json",
+                                      f"static/episodes/{ep.slug}/index.html", artwork, "static/index.html",
+                                      "static/episodes/index.json", "static/feed.xml"])
 
     before = check_and_ship(svc, ep.id)  # pushed, but the site has not deployed it yet
     assert not before.shipped and [f.kind for f in before.findings][:3] == ["committed", "pushed", "not_deployed"]
@@ -64,7 +69,8 @@ def test_publish_commits_pushes_and_ships_once_live(svc, site, clock):
     assert after.shipped, after.findings
     assert svc.store.get(ep.id).state == State.SHIPPED
     [(_, line)] = svc.people.named("say")
-    assert f"{site.base_url}/episodes/{ep.slug}/episode.mp3" in line and sha[:10] in line
+    assert f"Shipped and live: {site.base_url}/episodes/{ep.slug}/ · feed {site.base_url}/feed.xml ·" in line
+    assert sha[:10] in line
     assert arts["audio"].sha256 in line and f"{minutes} min from approval to live" in line and "<@UOWNER>" in line
 
 
@@ -166,7 +172,7 @@ def test_what_a_person_left_in_papercasts_clone_is_saved_and_never_pushed(svc, s
     missing = subprocess.run(["git", f"--git-dir={site.remote_url}", "cat-file", "-e", unreviewed], capture_output=True)
     assert missing.returncode != 0, "the unreviewed commit reached the website"
     changed = git(f"--git-dir={site.remote_url}", "show", "--name-only", "--format=", commit).splitlines()
-    assert all(p.startswith("static/") for p in changed) and len(changed) == 5
+    assert all(p.startswith("static/") for p in changed) and len(changed) == 8  # the artwork was there already
     assert _show(site.remote_url, "main", "README.md").startswith(b"# Website")
 
     saved = ep.facts["saved_local_work"]
@@ -221,7 +227,7 @@ def test_the_same_bytes_already_at_the_path_are_published_over(svc, site, tmp_pa
     done = publish_episode(svc, ep)
     assert not done.reused and remote_commits(site.remote_url)[0] == "Publish episode: Attention Is All You Need"
     changed = git(f"--git-dir={site.remote_url}", "show", "--name-only", "--format=", done.commit).splitlines()
-    assert path not in changed and len(changed) == 4
+    assert path not in changed and len(changed) == 8
 
 
 def test_a_new_version_of_an_episode_replaces_its_own_earlier_files(svc, site, clock):

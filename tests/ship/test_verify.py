@@ -41,10 +41,10 @@ def test_live_bytes_are_fetched_at_the_plain_url_as_listeners_do(vsvc, site, liv
     """A healthy site is checked with one plain request per file (no cache-busting, no no-cache headers), and passes."""
     ep = _published_and_deployed(vsvc, site)
     check = check_episode(vsvc, ep)
-    assert check.shipped and [f.kind for f in check.findings] == ["committed", "pushed", "served", "served", "served", "in_feed"]
+    assert check.shipped and [f.kind for f in check.findings] == ["committed", "pushed"] + ["served"] * 6 + ["in_feed"]
     audio_requests = [(p, h) for p, h in live.requests if p.startswith(_audio_path(ep))]
     assert [p for p, _ in audio_requests] == [_audio_path(ep)] and "Cache-Control" not in audio_requests[0][1]
-    assert check.requests == 4
+    assert check.requests == 7  # MP3, transcript, notes, chapters, page, artwork, and the feed
 
 
 SCRIPTED = {
@@ -153,7 +153,7 @@ def test_files_changed_by_a_later_commit_are_replaced_on_remote(vsvc, site, tmp_
     git("push", "-q", "origin", "main", cwd=work)
     check = check_episode(vsvc, vsvc.store.get(ep.id))
     assert check.problem.kind == "replaced_on_remote" and notes in check.diagnosis and "revert" in check.diagnosis
-    assert not check.shipped and [f.kind for f in check.findings if f.ok] == ["served", "served", "served", "in_feed"]
+    assert not check.shipped and [f.kind for f in check.findings if f.ok] == ["served"] * 6 + ["in_feed"]
 
 
 def test_manual_publish_checks_only_the_live_bytes(vsvc, site, live, clock):

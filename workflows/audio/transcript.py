@@ -1,8 +1,9 @@
-"""The episode's WebVTT transcript and its Markdown show notes, from the real timings."""
+"""The episode's WebVTT transcript and its Markdown show notes (public text only), from the real timings."""
 
 from __future__ import annotations
 
 from workflows.audio.assembly import Timeline
+from workflows.audio.listing import Listing
 from workflows.script.model import Script
 
 #: Where the notes link the transcript: next to them, as the publish paths put it.
@@ -38,15 +39,23 @@ def webvtt(script: Script, timeline: Timeline) -> str:
     return "\n".join(out)
 
 
-def show_notes(script: Script, timeline: Timeline) -> str:
-    """Markdown: title, summary, hosts, chapters with timestamps, the notes, and the transcript link."""
-    hosts = " and ".join(script.hosts.values())
-    out = [f"# {script.title}", "", script.summary.strip(), "", f"With {hosts}. Running time {timestamp(timeline.duration_seconds)}.", ""]
-    if script.chapters:
+def show_notes(listing: Listing, duration_seconds: float) -> str:
+    """Markdown for listeners: title, description, hosts, chapters with timestamps, the paper, credits, transcript link.
+
+    Only the :class:`~workflows.audio.listing.Listing` is read, so nothing meant for reviewers gets in.
+    """
+    out = [f"# {listing.title}", "", listing.description, "",
+           f"With {' and '.join(listing.hosts)}. Running time {timestamp(duration_seconds)}.", ""]
+    if listing.chapters:
         out += ["## Chapters", ""]
-        out += [f"- {timestamp(start)} {c.title}" for c, start in zip(script.chapters, timeline.chapter_starts, strict=True)]
+        out += [f"- {timestamp(c.start or 0.0)} {c.title}" for c in listing.chapters]
         out.append("")
-    if script.show_notes.strip():
-        out += ["## Show notes", "", script.show_notes.strip(), ""]
+    if listing.notes:
+        out += ["## Show notes", "", listing.notes, ""]
+    if listing.citation is not None:
+        cite = listing.citation
+        out += ["## The paper", "", cite.text + (f" <{cite.link}>" if cite.link else ""), ""]
     out += ["## Transcript", "", f"[Read the full transcript]({TRANSCRIPT_LINK})", ""]
+    if listing.credits:
+        out += [f"*{listing.credits}*", ""]
     return "\n".join(out)

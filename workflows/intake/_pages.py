@@ -17,6 +17,7 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
+from workflows.intake._chars import DETACHED, Span, attach_accents, line_spans
 from workflows.intake.errors import DamagedPdf, PasswordProtected
 
 #: A line's text without surrounding blanks, as group 1 (blank lines never match).
@@ -35,6 +36,14 @@ class Line:
     top: float
     size: float
     bold: bool = False
+    #: What the line is: "body", or "caption", "table", "footnote", "boilerplate" (set by ``_layout``).
+    kind: str = "body"
+    #: "L" or "R": in the left or right column of a two-column page; "S": across (or a one-column page).
+    side: str = "S"
+    #: Its characters in runs of one size, once :func:`read_spans` has read them (the author block only).
+    spans: list[Span] | None = None
+    #: Indices of its first and last character on the page (for :func:`read_spans`).
+    chars: tuple[int, int] = (-1, -1)
 
 
 @dataclass(slots=True)
@@ -44,6 +53,14 @@ class PageText:
     height: float
     lines: list[Line] = field(default_factory=list)
     two_columns: bool = False
+    #: pdfium's page and text page, kept open by ``read_page(..., keep=True)`` until :meth:`close`.
+    handles: tuple | None = None
+
+    def close(self) -> None:
+        if self.handles is not None:
+            for handle in reversed(self.handles):
+                handle.close()
+            self.handles = None
 
     @property
     def char_count(self) -> int:
@@ -67,8 +84,9 @@ def document_metadata(doc: pdfium.PdfDocument) -> dict[str, str]:
         return {}
 
 
-def read_page(doc: pdfium.PdfDocument, index: int, *, styles: bool = False) -> PageText:
-    """The lines of page ``index`` in reading order. ``styles`` also reads bold for every line."""
+def read_page(doc: pdfium.PdfDocument, index: int, *, styles: bool = False, keep: bool = False) -> PageText:
+    """The lines of page ``index`` in reading order. ``styles`` also reads bold for every line;
+    ``keep`` keeps the page open for :func:`read_spans` (close it with ``PageText.close``)."""
     try:
         page = doc[index]
     except pdfium.PdfiumError:
@@ -79,10 +97,12 @@ def read_page(doc: pdfium.PdfDocument, index: int, *, styles: bool = False) -> P
         try:
             lines = _lines(textpage, index, styles=styles)
         finally:
-            textpage.close()
+            if not keep:
+                textpage.close()
     finally:
-        page.close()
-    result = PageText(index=index, width=width, height=height, lines=lines)
+        if not keep:
+            page.close()
+    result = PageText(index=index, width=width, height=height, lines=lines, handles=(page, textpage) if keep else None)
     _order_columns(result)
     return result
 
@@ -111,11 +131,23 @@ def _lines(textpage: pdfium.PdfTextPage, page_index: int, *, styles: bool) -> li
         char_box(raw, first, box)
         left, top = rect.left, rect.top
         stripped = m.group(1)
-        line = Line(stripped, page_index, left, max(x1, left), top, font_size(raw, first))
-        if styles or _could_be_heading(stripped):
+        if DETACHED.search(stripped) and (fixed := attach_accents(raw, first, last)):
+            stripped, x1 = fixed
+        line = Line(stripped, page_index, left, max(x1, left), top, font_size(raw, first), chars=(first, last))
+        if styles or _could_be_heading(stripped) or (lines and lines[-1].bold and len(stripped) < 90):
             line.bold = _is_bold(raw, first)
         lines.append(line)
     return lines
+
+
+def read_spans(page: PageText, lines: list[Line]) -> None:
+    """Read the character spans of ``lines`` on ``page`` (kept open): a few calls per character, so only for a few lines."""
+    if page.handles is None:
+        return
+    raw = page.handles[1].raw
+    for line in lines:
+        if line.spans is None and line.chars[0] >= 0 and line.page == page.index:
+            line.spans = line_spans(raw, *line.chars)
 
 
 def _text_index_is_char_index(textpage: pdfium.PdfTextPage, text: str) -> bool:
@@ -147,20 +179,23 @@ def _is_bold(textpage, char: int) -> bool:
 def _order_columns(page: PageText) -> None:
     """Left column before right column, band by band; pdfium's order is kept within a column."""
     mid, tol = page.width / 2, page.width * 0.02
-    side = {id(ln): _side(ln, mid, tol) for ln in page.lines}
-    left = [ln for ln in page.lines if side[id(ln)] == "L"]
-    right = [ln for ln in page.lines if side[id(ln)] == "R"]
+    for ln in page.lines:
+        ln.side = _side(ln, mid, tol)
+    left = [ln for ln in page.lines if ln.side == "L"]
+    right = [ln for ln in page.lines if ln.side == "R"]
     if not (_is_text_column(left, page.width) and _is_text_column(right, page.width)):
+        for ln in page.lines:
+            ln.side = "S"
         return
     page.two_columns = True
-    spanning = sorted((ln for ln in page.lines if side[id(ln)] == "S"), key=lambda ln: -ln.top)
+    spanning = sorted((ln for ln in page.lines if ln.side == "S"), key=lambda ln: -ln.top)
     # Bands: between consecutive full-width lines, top to bottom.
     cuts = [float("inf")] + [ln.top for ln in spanning] + [float("-inf")]
     ordered: list[Line] = []
     for upper, lower, sep in zip(cuts, cuts[1:], spanning + [None]):
-        band = [ln for ln in page.lines if side[id(ln)] != "S" and lower < ln.top <= upper]
-        ordered += [ln for ln in band if side[id(ln)] == "L"]
-        ordered += [ln for ln in band if side[id(ln)] == "R"]
+        band = [ln for ln in page.lines if ln.side != "S" and lower < ln.top <= upper]
+        ordered += [ln for ln in band if ln.side == "L"]
+        ordered += [ln for ln in band if ln.side == "R"]
         if sep is not None:
             ordered.append(sep)
     page.lines = ordered

@@ -46,6 +46,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u00ad\u200b\ufeff]")
 BREAK = "\ufffe"
 #: A mark that is not between two word characters is a plain hyphen.
 _LOOSE_BREAK = re.compile(r"(?<!\w)\ufffe|\ufffe(?!\w)")
+_DIGITS = re.compile(r"\d+")
 _SPACES = re.compile(r"[ \t\u00a0]+")
 #: Taken off both ends of a word (text between spaces) before it counts in the paper's vocabulary.
 _AROUND_WORDS = string.punctuation + "“”‘’«»–—…"
@@ -144,26 +145,33 @@ def _ends_paragraph(prev: Line | None, widths: dict[tuple[int, int], float]) -> 
 def strip_running_lines(pages: list[PageText]) -> int:
     """Remove running headers, footers and page numbers in place; return how many lines went.
 
-    A line is running if it sits in the top or bottom band of its page, and on many
-    pages the same text (page numbers at either end ignored) stands apart from the
-    body, above or below a gap wider than the line spacing. A lone page number
+    A line is running if it sits in the top or bottom band of its page, stands apart
+    from the body (above or below a gap wider than the line spacing), and on many
+    pages either the same text (numbers ignored) or a line in smaller type than the
+    body sits at the same height: that catches headers that change from page to page
+    (odd and even pages, section names) and two-line ones. A lone page number
     standing apart like that goes as soon as the document has two pages.
     """
     n = len(pages)
     if n < 2:
         return 0
     outer = {id(page): _outer_lines(page) for page in pages}
+    body = body_font_size([line for page in pages[:8] for line in page.lines])
     seen: Counter[str] = Counter()
+    slots: Counter[int] = Counter()
     for page in pages:
         seen.update({_key(line) for line in outer[id(page)]})
+        slots.update({_slot(line) for line in outer[id(page)] if line.size < body - 0.5})
     needed = max(2, math.ceil(0.3 * n))
     running = {k for k, count in seen.items() if count >= needed}
+    heights = {k for k, count in slots.items() if count >= needed}
     removed = 0
     for page in pages:
         apart = {id(line) for line in outer[id(page)]}
         kept = []
         for line in page.lines:
-            is_running = _in_band(line, page) and _key(line) in running
+            is_running = _in_band(line, page) and _key(line) in running or (
+                id(line) in apart and line.size < body - 0.5 and _slot(line) in heights)
             is_page_number = id(line) in apart and _PAGE_NUMBER.match(re.sub(r"\d+", "#", line.text.lower()))
             if is_running or is_page_number:
                 removed += 1
@@ -203,9 +211,13 @@ def _in_band(line: Line, page: PageText) -> bool:
 
 
 def _key(line: Line) -> str:
-    """The text with page numbers at either end replaced, so "Title 3" and "Title 4" match."""
-    text = " ".join(line.text.lower().split())
-    return re.sub(r"^\d+\b|\b\d+$", "#", text)
+    """The text with every number replaced, so "Title 3" and "Title 4" (or "21:3" and "21:4") match."""
+    return _DIGITS.sub("#", " ".join(line.text.lower().split()))
+
+
+def _slot(line: Line) -> int:
+    """The line's height on the page, in steps of 2 points."""
+    return round(line.top / 2)
 
 
 def body_font_size(lines: list[Line]) -> float:

@@ -176,3 +176,22 @@ class TooLittleText(IntakeError):
             f"The PDF has only {words} words of body text; an episode needs at least {min_words}.",
             "Drop the full paper rather than an abstract, poster or slide deck.",
         )
+
+
+class WrongLanguage(IntakeError):
+    """The paper is written in another language than the show's."""
+
+    kind = "wrong_language"
+
+    def __init__(self, detected: str, show_language: str) -> None:
+        from workflows.intake.language import language_name
+
+        super().__init__(
+            f"This paper is written in {language_name(detected)} ({detected}), but the show is in "
+            f"{language_name(show_language)} ({show_language}), so papercast did not start an episode.",
+            f'Drop a paper in {language_name(show_language)}, or set `language = "{detected}"` in the show file '
+            f"(papercast.toml) for a {language_name(detected)} show; to take papers in any language, set "
+            "`allow_other_languages = true` under [intake].",
+        )
+        self.detected = detected
+        self.show_language = show_language

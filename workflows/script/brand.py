@@ -3,14 +3,17 @@
 Rules (each finding points at the line it is about):
 
 - **Names.** The show name and each host name must be spelled exactly as
-  configured. Reported: a word (or run of words, for a multi-word name) that
-  differs only in case or spacing ("ben", "paper trail", "PaperTrail"), or that
-  starts with a capital and is a near miss: within edit distance 2 of a name of
-  7 letters or more ("Paper Trial"), anywhere; within distance 1 of a shorter
-  name, but not at the start of a sentence (where "Been" or "Data" are ordinary
-  words), and for names of 3 letters or fewer only with the same first letter
-  ("Adda" for "Ada", not "Ken" for "Ben"). Not reported: spellings that occur in
-  the paper (real terms) and other configured names.
+  configured, in the lines and in the title, summary and show notes. Reported:
+  a word (or run of words, for a multi-word name) that differs only in case or
+  spacing ("ben", "paper trail", "PaperTrail"), and a capitalised word that is
+  closer to a name than to any ordinary English word (``_ordinary_words``):
+  "Bne" and "Adda" are misspellings, "Been" and "Data" are words. Closeness is
+  an edit distance in which swapping two neighbouring letters costs half; a
+  misspelling may differ from a name of n letters by at most n - 1; mid-sentence,
+  where a capital is a sign of a name, a tie with an ordinary word goes to the name. A run of
+  capitalised words near a multi-word name ("Paper Trial") is reported within
+  distance 2 of a name of 7 letters or more, else 1. Not reported: spellings
+  that occur in the paper (real terms) and other configured names.
 - **Intro.** ``brand.intro`` (``{show}`` filled in) must occur in the first three
   lines, and ``brand.sign_off`` in the last three; case, spacing and punctuation
   do not matter. An empty template is not checked.
@@ -26,6 +29,8 @@ from __future__ import annotations
 import re
 
 from workflows.intake.paper import Paper
+from workflows.script._ordinary_words import ORDINARY_WORDS
+from workflows.script.grounding import spots
 from workflows.script.model import Finding, Script
 from workflows.settings import Show
 
@@ -84,25 +89,26 @@ def _intro_and_sign_off(script: Script, show: Show) -> list[Finding]:
 
 def _names(script: Script, paper: Paper, show: Show) -> list[Finding]:
     names = [show.name, *(h.name for h in show.hosts)]
+    ordinary = ORDINARY_WORDS - {n.lower() for n in names}
     paper_text = f"{paper.title}\n{paper.abstract}\n{paper.body_text}"
     findings, seen = [], set()
-    for index, line in enumerate(script.lines):
-        matches = list(_WORD.finditer(line.text))
+    for spot in spots(script):
+        matches = list(_WORD.finditer(spot.text))
         words = [re.sub(r"['’]s$", "", m.group(0)) for m in matches]  # "Ada's" is Ada
-        initial = [_starts_sentence(line.text[:m.start()]) for m in matches]
+        initial = [_starts_sentence(spot.text[:m.start()]) for m in matches]
         for name in names:
             size = len(name.split())
             candidates = [(" ".join(words[i:i + size]), initial[i]) for i in range(len(words) - size + 1)]
             if size > 1:
                 candidates += list(zip(words, initial))
             for candidate, at_start in candidates:
-                if (index, candidate) in seen or candidate in names or not _close(candidate, name, at_start):
+                key = (spot.line, spot.part, candidate)
+                if key in seen or candidate in names or not _close(candidate, name, ordinary, at_start):
                     continue
                 if re.search(rf"(?<!\w){re.escape(candidate)}(?!\w)", paper_text):
                     continue
-                seen.add((index, candidate))
-                findings.append(Finding(check="brand", severity="warning", line=index,
-                                        message=f"\"{candidate}\" looks like a misspelling of \"{name}\"."))
+                seen.add(key)
+                findings.append(spot.finding("brand", "warning", f"\"{candidate}\" looks like a misspelling of \"{name}\"."))
     return findings
 
 
@@ -111,31 +117,47 @@ def _starts_sentence(before: str) -> bool:
     return not before or before[-1] in ".!?:\"“"
 
 
-def _close(candidate: str, name: str, at_sentence_start: bool) -> bool:
+def _close(candidate: str, name: str, ordinary: frozenset[str], at_sentence_start: bool) -> bool:
+    """Whether ``candidate`` is a misspelling of ``name``: a case/spacing variant, or nearer to it than to a word.
+
+    Mid-sentence, a capital is a sign of a name, so a tie with an ordinary word goes to the name.
+    """
     squash = lambda s: re.sub(r"[\s'’-]", "", s.lower())  # noqa: E731
     if squash(candidate) == squash(name):
         return True
     if not candidate[:1].isupper():
         return False
-    if len(name) >= 7:
-        return _distance(candidate.lower(), name.lower(), 2) <= 2
-    if at_sentence_start or (len(name) <= 3 and candidate[0] != name[0]):
+    if " " in name or " " in candidate:
+        if not all(w[:1].isupper() for w in candidate.split()) or len(candidate.split()) != len(name.split()):
+            return False
+        return _distance(candidate.lower(), name.lower(), 2) <= (2 if len(name) >= 7 else 1)
+    word = candidate.lower()
+    if word in ordinary:
         return False
-    return _distance(candidate.lower(), name.lower(), 1) <= 1
+    limit = max(1.0, len(name) - 1.0)
+    distance = _distance(word, name.lower(), limit)
+    if distance > limit:
+        return False
+    rival = distance if at_sentence_start else distance - 0.25
+    return not any(_distance(word, w, rival) <= rival for w in ordinary if abs(len(w) - len(word)) <= rival)
 
 
-def _distance(a: str, b: str, limit: int) -> int:
-    """Levenshtein distance, giving up (returning ``limit + 1``) once it exceeds ``limit``."""
+def _distance(a: str, b: str, limit: float) -> float:
+    """Edit distance where swapping two neighbouring letters costs 0.5, giving up (``limit + 1``) past ``limit``."""
     if abs(len(a) - len(b)) > limit:
         return limit + 1
-    previous = list(range(len(b) + 1))
+    before: list[float] = []
+    previous: list[float] = [float(j) for j in range(len(b) + 1)]
     for i, ca in enumerate(a, start=1):
-        current = [i]
+        current = [float(i)]
         for j, cb in enumerate(b, start=1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+            cost = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb and ca != cb:
+                cost = min(cost, before[j - 2] + 0.5)
+            current.append(cost)
         if min(current) > limit:
             return limit + 1
-        previous = current
+        before, previous = previous, current
     return previous[-1]
 
 

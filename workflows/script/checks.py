@@ -1,8 +1,10 @@
-"""Automated review checks, run on every script version: grounding, brand, length.
+"""Automated review checks, run on every script version: grounding, support, brand, spoken style, length.
 
 Each finding names its check, a severity ("error" for what is wrong, "warning"
-for what a reviewer should look at) and the index of the line it is about. The
-rules of each check are in :mod:`workflows.script.grounding` and
+for what a reviewer should look at, "note" for what is fine but worth a glance,
+such as a rounded number) and the line (or ``part``: title, summary, show
+notes) it is about. The rules of each check are in
+:mod:`workflows.script.grounding`, :mod:`workflows.script.support` and
 :mod:`workflows.script.brand`; the length rule is here.
 """
 
@@ -12,15 +14,32 @@ from workflows.intake.paper import Paper
 from workflows.script.brand import check_brand
 from workflows.script.grounding import check_grounding
 from workflows.script.model import Finding, Script
+from workflows.script.quotes import PaperIndex
+from workflows.script.spoken import script_violations
+from workflows.script.support import check_support
 from workflows.settings import Show
 
 #: How far the estimated duration may stray from the target before it is reported.
 LENGTH_TOLERANCE = 0.25
+SEVERITIES = ("error", "warning", "note")
 
 
 def check_script(script: Script, paper: Paper, show: Show, target_minutes: float) -> list[Finding]:
-    """Every finding for one script version: grounding, then brand, then length."""
-    return [*check_grounding(script, paper), *check_brand(script, paper, show), *check_length(script, show, target_minutes)]
+    """Every finding for one script version: grounding, support, brand, then length."""
+    index = PaperIndex(paper)
+    return [
+        *check_grounding(script, index),
+        *check_support(script, index),
+        *check_brand(script, paper, show),
+        *check_spoken(script),
+        *check_length(script, show, target_minutes),
+    ]
+
+
+def check_spoken(script: Script) -> list[Finding]:
+    """A warning for each breach of the spoken-style contract (:mod:`workflows.script.spoken`), on its line."""
+    return [Finding(check="spoken", severity="warning", line=i, message=v.message)
+            for i, v in script_violations([l.text for l in script.lines])]
 
 
 def check_length(script: Script, show: Show, target_minutes: float) -> list[Finding]:

@@ -5,6 +5,16 @@ Structured output by tool use: one tool, ``submit_script``, forced with
 else is refused with :class:`MalformedScript`. The SDK retries 408/409/429/5xx
 (529 "overloaded" included) and connection errors with exponential backoff,
 ``writer.max_retries`` times; what still fails becomes a typed error.
+
+- The paper block carries the cache breakpoint with the one-hour lifetime
+  (``{"type": "ephemeral", "ttl": "1h"}``), so a regeneration after a reviewer's
+  read, minutes or most of an hour later, still reads the cache.
+- A request that may write more than :data:`STREAM_ABOVE_TOKENS` output tokens is
+  streamed (``messages.stream``), so a long episode does not hit the request timeout.
+- A regeneration sends the previous script numbered as reviewers see it, with the
+  automated findings on it, after the cached prefix.
+- ``stop_reason`` "refusal" raises :class:`Declined`; "max_tokens" and a full
+  context window raise :class:`MalformedScript`; each says what to do.
 """
 
 from __future__ import annotations
@@ -14,9 +24,10 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
-from workflows.errors import NeedsKey
+from workflows.errors import NeedsKey, ScriptError
 from workflows.intake.paper import Paper
 from workflows.script import prompts
+from workflows.script.checks import check_script
 from workflows.script.condense import add_usage, condense_paper, needs_condensing
 from workflows.script.errors import KeyRefused, MalformedScript, RequestRejected, WriterUnavailable
 from workflows.script.model import Script, Usage
@@ -26,11 +37,28 @@ from workflows.settings import Settings, Show
 if TYPE_CHECKING:
     import anthropic
 
-_CACHE = {"type": "ephemeral"}
+#: The paper block's cache breakpoint: one hour, so a reviewer can read before asking for changes.
+CACHE_CONTROL = {"type": "ephemeral", "ttl": "1h"}
 _MAX_OUTPUT_TOKENS = 32_000
+#: Requests that may write more output tokens than this are streamed.
+STREAM_ABOVE_TOKENS = 4_096
 #: Condensed papers by (sha256, model, budget), so a regeneration reuses them (and the prompt cache).
 _condensed: OrderedDict[tuple[str, str, int], tuple[Paper, Usage]] = OrderedDict()
 _CONDENSED_KEPT = 16
+
+
+class Declined(ScriptError):
+    """Claude declined to write the script (``stop_reason`` "refusal")."""
+
+    kind = "writer_declined"
+    retryable = False
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Claude declined to write a script for this paper (the API stopped with a refusal).",
+            "Check the paper for content a safety filter may object to; reject the episode, edit the script by hand, "
+            "or set writer.backend = \"offline\" for an offline draft.",
+        )
 
 
 @register_writer
@@ -65,11 +93,12 @@ class ClaudeWriter(ScriptWriter):
         model = show.writer.model
         source, usage = self._fitting_paper(paper, model, show.writer.max_input_tokens)
         content: list[dict[str, Any]] = [
-            {"type": "text", "text": prompts.paper_block(source), "cache_control": _CACHE},
+            {"type": "text", "text": prompts.paper_block(source), "cache_control": CACHE_CONTROL},
             {"type": "text", "text": prompts.task_text(target_minutes, show.writer.words_per_minute)},
         ]
         if previous is not None:
-            content.append({"type": "text", "text": prompts.revision_text(previous, notes or "(no notes given)")})
+            findings = check_script(previous, paper, show, target_minutes)
+            content.append({"type": "text", "text": prompts.revision_text(previous, notes or "(no notes given)", findings)})
         elif notes:
             content.append({"type": "text", "text": prompts.notes_text(notes)})
         words = prompts.word_budget(target_minutes, show.writer.words_per_minute)
@@ -114,6 +143,9 @@ class ClaudeWriter(ScriptWriter):
         import anthropic
 
         try:
+            if request["max_tokens"] > STREAM_ABOVE_TOKENS:
+                with self._client.messages.stream(**request) as stream:
+                    return stream.get_final_message()
             return self._client.messages.create(**request)
         except (anthropic.AuthenticationError, anthropic.PermissionDeniedError) as e:
             raise KeyRefused(e.status_code, _api_message(e)) from None
@@ -161,10 +193,17 @@ def _usage(message: Any) -> Usage:
 
 def _script_from(message: Any, show: Show, model: str) -> Script:
     """The tool input as a validated Script, or :class:`MalformedScript`."""
+    if message.stop_reason == "refusal":
+        raise Declined()
     if message.stop_reason == "max_tokens":
         raise MalformedScript(
             "Claude's script was cut off at the output limit, so it is incomplete.",
             "Ask for fewer minutes, or regenerate.",
+        )
+    if message.stop_reason == "model_context_window_exceeded":
+        raise MalformedScript(
+            "Claude's script was cut off because the paper and the script together filled the model's context window.",
+            "Lower writer.max_input_tokens in the show file so long papers are condensed, or ask for fewer minutes.",
         )
     calls = [b for b in message.content if b.type == "tool_use"]
     if len(calls) != 1 or calls[0].name != prompts.TOOL_NAME:

@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field, model_validator
+from typing import Annotated
+
+from pydantic import BaseModel, Field, StringConstraints, model_validator
+
+#: At most this many supporting sentences per line, each at most this many characters.
+MAX_SUPPORTS, MAX_SUPPORT_CHARS = 3, 600
+
+SupportSentence = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_SUPPORT_CHARS)]
 
 
 class Line(BaseModel):
     #: The host's key from the show config (``Host.key``), e.g. "a".
     speaker: str
     text: str = Field(min_length=1)
+    #: The paper sentence(s) this line rests on, quoted (nearly) verbatim; empty
+    #: for lines that claim nothing about the paper (greetings, questions, sign-off).
+    support: list[SupportSentence] = Field(default=[], max_length=MAX_SUPPORTS)
 
 
 class Chapter(BaseModel):
@@ -60,7 +70,11 @@ class Script(BaseModel):
 class Finding(BaseModel):
     """One result of an automated check, pointing at the line it is about."""
 
-    check: str  # "grounding" | "brand" | "length"
-    severity: str = "warning"  # "error" | "warning" | "info"
+    check: str  # "grounding" | "support" | "brand" | "length" | ...
+    severity: str = "warning"  # "error" | "warning" | "note"
     message: str
-    line: int | None = None  # index into Script.lines, None for the whole script
+    line: int | None = None  # index into Script.lines, None for the whole script or a part
+    #: The public text outside the lines the finding is about: "title", "summary" or "show_notes".
+    part: str | None = None
+    #: The paper's own words behind the finding (the real quote, the sentence with the number), for reviewers.
+    evidence: str = ""

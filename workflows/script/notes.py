@@ -132,3 +132,53 @@ def _amount(text: str) -> float:
 def stems(text: str, skip: frozenset[str] = frozenset()) -> set[str]:
     """Words of four letters or more (not in ``skip``), cut to six: a crude stem ("limitations" ~ "limitation")."""
     return {w[:6] for w in re.findall(r"[a-z][a-z0-9]{3,}", text.lower()) if w not in skip}
+
+
+# --- what the notes ask besides the length ------------------------------------------------
+
+_DROP = re.compile(r"\b(?:drop|remove|omit|skip|leave\s+out|get\s+rid\s+of|no\s+need\s+for|don['’]t\s+(?:need|mention))"
+                   r"\s+(?P<what>[^.,;:!?\n]+)", re.IGNORECASE)
+_EXPLAIN = re.compile(r"\b(?:explain|clarify|unpack|say\s+more\s+about|more\s+(?:on|about)|go\s+into|dig\s+into|"
+                      r"spend\s+more\s+time\s+on)\s+(?P<what>[^.,;:!?\n]+)", re.IGNORECASE)
+_PLAINER = re.compile(r"\b(?:less|fewer|too\s+much|no)\s+(?:jargon|technical|acronyms?)|\btoo\s+technical\b|"
+                      r"\b(?:simpler|plainer|plain\s+(?:english|language|words)|easier\s+to\s+follow|more\s+accessible)\b",
+                      re.IGNORECASE)
+_TAIL = re.compile(r"\s+(?:more|better|further|in\s+more\s+detail|a\s+bit|a\s+little|please|too|again|part|section|"
+                   r"chapter|bit)\s*$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class ContentRequest:
+    """What the notes ask of the content: parts to drop, parts to explain more, plainer words."""
+
+    drop: tuple[frozenset[str], ...] = ()
+    explain: tuple[frozenset[str], ...] = ()
+    plainer: bool = False
+    #: The words reviewers used, for the summary: ("the related work",), ("the method",).
+    drop_names: tuple[str, ...] = ()
+    explain_names: tuple[str, ...] = ()
+
+
+def content_request(notes: str) -> ContentRequest:
+    """What the notes ask besides the length: "drop the related work", "explain the method more", "less jargon"."""
+    drops, explains, drop_names, explain_names = [], [], [], []
+    for pattern, found, names in ((_DROP, drops, drop_names), (_EXPLAIN, explains, explain_names)):
+        for m in pattern.finditer(notes):
+            what = m.group("what")
+            while _TAIL.search(what):
+                what = _TAIL.sub("", what)
+            what = re.split(r"\s+(?:and|but|so|then)\s+", what.strip())[0]
+            words = stems(_LENGTHEN.sub(" ", _SHORTEN.sub(" ", what)), skip=STOPWORDS - {"section", "part"})
+            words -= {"jargon", "detail", "length", "episod"}
+            if words and not _LINE_REFERENCE.search(what):
+                found.append(frozenset(words))
+                names.append(" ".join(what.split()[:6]))
+    return ContentRequest(drop=tuple(drops), explain=tuple(explains), plainer=bool(_PLAINER.search(notes)),
+                          drop_names=tuple(drop_names), explain_names=tuple(explain_names))
+
+
+def jargon(sentence: str) -> int:
+    """How much jargon a sentence has: acronyms, coined names, very long words and long compounds."""
+    words = re.findall(r"[A-Za-z][\w'’-]*", sentence)
+    return sum(1 for w in words if (re.fullmatch(r"[A-Z]{2,}s?|[A-Za-z]*[a-z][A-Z0-9][\w-]*|[A-Z]+\d+\w*", w)
+                                    or len(w) >= 13 or w.count("-") >= 2))

@@ -13,9 +13,15 @@ from typing import Callable
 
 from workflows.script.brand import apply_pronunciations
 from workflows.script.model import Line
-from workflows.script.phrasing import follow_up, question
+from collections import Counter as _Frames
+
+from workflows.script.phrasing import ask
 from workflows.script.sentences import Sentence, score_sentence, split_sentences
 from workflows.settings import Show
+
+
+#: About how many words the question before an added answer takes.
+_QUESTION_WORDS = 7
 
 
 @dataclass
@@ -60,7 +66,7 @@ def shorten(slots: list[Slot], budget: int, reading: dict[str, Sentence], one_at
         for cut in cuts:
             if words <= budget:
                 break
-            if (cut is forced or words - cut.size > 2 * budget - words) and _apply(cut, slots, exchange, memo):
+            if (cut is forced or words - cut.size > 2 * budget - words) and _apply(cut, slots, exchange, memo, reading):
                 words -= cut.size
                 moved = progress = True
         if not progress:
@@ -68,7 +74,8 @@ def shorten(slots: list[Slot], budget: int, reading: dict[str, Sentence], one_at
     return False
 
 
-def _apply(cut: _Cut, slots: list[Slot], exchange: Counter, memo: dict[str, tuple[list[str], float]]) -> bool:
+def _apply(cut: _Cut, slots: list[Slot], exchange: Counter, memo: dict[str, tuple[list[str], float]],
+           reading: dict[str, Sentence]) -> bool:
     """Make ``cut`` if the script, as it is now, still allows it."""
     start = next((i for i, slot in enumerate(slots) if slot is cut.lines[0]), None)
     if start is None:
@@ -80,7 +87,7 @@ def _apply(cut: _Cut, slots: list[Slot], exchange: Counter, memo: dict[str, tupl
             return False
         rest = list(parts)
         rest.remove(cut.sentence)
-        slot.line = Line(speaker=slot.line.speaker, text=" ".join(rest))
+        slot.line = without_sentences(slot.line, rest, reading)
         return True
     if (any(a is not b for a, b in zip(slots[start:start + cut.count], cut.lines)) or len(slots) < start + cut.count
             or exchange[slot.block] - cut.count < 2 or _clashes(slots, start, cut.count)):
@@ -157,9 +164,7 @@ def lengthen(slots: list[Slot], titles: dict[int, str], budget: int, fresh: list
         count = len(added.get(key, []))
         cost = len(text.split())
         if count % 2 == 0:
-            opens_chapter = isinstance(key, tuple) and count == 0
-            framing = question(key[1], headings[key[1]]) if opens_chapter else follow_up(count // 2)
-            cost += len(framing.split())
+            cost += _QUESTION_WORDS
         if cost >= 2 * (budget - words) and (added or not one_at_least):  # would land further from the budget
             ran_out = False
             continue
@@ -167,28 +172,31 @@ def lengthen(slots: list[Slot], titles: dict[int, str], budget: int, fresh: list
         words += cost
 
     a, b = (h.key for h in show.hosts)
+    frames: _Frames = _Frames()
     inserts: list[tuple[int, int, int, list[Slot]]] = []  # (before slot, new chapter?, section, slots)
     next_block = max(titles, default=-1) + 1
     for key, sentences in added.items():
-        texts = [apply_pronunciations(s.text, show.brand.pronunciations)
-                 for s in sorted(sentences, key=lambda s: (s.section, s.position))]
-        answers = [" ".join(texts[i:i + 2]) for i in range(0, len(texts), 2)]
+        ordered = sorted(sentences, key=lambda s: (s.section, s.position))
+        groups = [ordered[i:i + 2] for i in range(0, len(ordered), 2)]
         if isinstance(key, int):
             own = [i for i, slot in enumerate(slots) if slot.block == key]
             at = 1 + max((i for i in own if slots[i].kind not in ("answer", "sign-off")), default=own[0] - 1)
-            block, prompts, section = key, [follow_up(j) for j in range(len(answers))], -1
+            block, section = key, -1
         else:
             section = key[1]
             at = _chapter_position(slots, lead, section)
             block, next_block = next_block, next_block + 1
             titles[block] = headings[section][:80]
-            prompts = [question(section, headings[section])] + [follow_up(j) for j in range(1, len(answers))]
         reader = slots[at - 1].line.speaker
         asker = a if reader == b else b
         new: list[Slot] = []
-        for prompt, answer in zip(prompts, answers):
+        for group in groups:
+            heading = headings[group[0].section] if 0 <= group[0].section < len(headings) else ""
+            prompt = ask(group[0].text, heading, frames, run_in=group[0].topic)
+            support = [s.source for s in group if s.source]
             new += [Slot(Line(speaker=asker, text=prompt), block, "added"),
-                    Slot(Line(speaker=reader, text=answer), block, "added")]
+                    Slot(Line(speaker=reader, text=" ".join(apply_pronunciations(s.text, show.brand.pronunciations)
+                                                            for s in group), support=support), block, "added")]
         inserts.append((at, isinstance(key, tuple), section, new))
     for at, _, _, new in sorted(inserts, key=lambda x: x[:3], reverse=True):
         slots[at:at] = new
@@ -232,6 +240,13 @@ def _chapter_position(slots: list[Slot], lead: dict[int, int], section: int) -> 
             return i
     final = slots[-1].block
     return min(i for i, slot in enumerate(slots) if slot.block == final)
+
+
+def without_sentences(line: Line, kept: list[str], reading: dict[str, Sentence]) -> Line:
+    """``line`` saying only the sentences ``kept``, its support cut to theirs."""
+    sources = {reading[p].source for p in kept if p in reading}
+    support = [s for s in line.support if s in sources] if sources else line.support
+    return line.model_copy(update={"text": " ".join(kept), "support": support})
 
 
 def words_in(slots: list[Slot]) -> int:

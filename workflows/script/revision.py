@@ -4,9 +4,14 @@ Lines the notes point at:
 
 - A line is *criticised* when the notes name it ("line 4", "lines 4-6"; numbers
   as people see them, starting at 1) or quote part of it in double quotes.
-- Criticised lines are dropped; lines nobody criticised are kept as they were. The
-  first and last lines are rebuilt instead (they carry the brand intro and
-  sign-off). A chapter whose lines are all dropped goes with them.
+- Criticised lines are dropped, an answer with the question before it; lines
+  nobody criticised are kept byte for byte. The first and last lines are rebuilt
+  instead (they carry the brand intro and sign-off). A chapter whose lines are
+  all dropped goes with them.
+
+Content ("drop the related work", "explain the method more", "less jargon"):
+the rules are :mod:`workflows.script.edits`'s; a chapter being explained more
+loses nothing to shortening, and with such notes no generic answer is added.
 
 Length (in words: minutes × the show's ``words_per_minute``):
 
@@ -45,23 +50,27 @@ Length (in words: minutes × the show's ``words_per_minute``):
 
 The answer to the notes:
 
-- Before the sign-off, the hosts add the paper sentence not yet in the script
+- Before the sign-off, the hosts add (a question built from it, then) the paper sentence not yet in the script
   (nor in a criticised line) that shares the most words with the notes or with
   its section's heading (or the best-scoring one): an observable answer to the
   notes. When shortening, only a sentence that shares words other than the
   part's name is added; when lengthening, the added sentences are the answer.
-- The summary says the script was revised and quotes the notes.
+- The summary says the script was revised, quotes the notes, and says what
+  changed and what could not be done.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Callable
 
 from workflows.intake.paper import Paper
 from workflows.script.brand import apply_pronunciations
 from workflows.script.model import Chapter, Line, Script
-from workflows.script.notes import SHORTER, LengthRequest, criticised_lines, length_request, stems, topic_words
-from workflows.script.phrasing import closing_line, opening_line
+from workflows.script import edits
+from workflows.script.notes import (SHORTER, LengthRequest, content_request, criticised_lines, jargon, length_request,
+                                    stems, topic_words)
+from workflows.script.phrasing import ask, closing_line, opening_line
 from workflows.script.resize import Slot, lengthen, rank, shorten, words_in
 from workflows.script.sentences import Sentence
 from workflows.settings import Show
@@ -76,25 +85,29 @@ _CLOSE_ENOUGH = 0.1
 
 def revise(previous: Script, notes: str, paper: Paper, pool: list[Sentence], show: Show,
            finish: Callable[..., Script], *, headings: list[str] | None = None) -> Script:
-    """The previous script with criticised lines dropped, its length as asked, and an answer to the notes.
+    """The previous script with criticised lines dropped, its content and length as asked, and an answer to the notes.
 
     ``headings`` are the headings of the sections the pool's sentences come from
     (``Sentence.section`` indexes them); a section needs one to get a new chapter.
     """
-    a, b = (h.key for h in show.hosts)
+    headings = headings or []
     last = len(previous.lines) - 1
-    criticised = criticised_lines(notes, previous.lines)
+    titles = {i: c.title for i, c in enumerate(previous.chapters)}
     owner = _owners(previous)
+    content = content_request(notes)
+    criticised = edits.with_questions(criticised_lines(notes, previous.lines), previous.lines)
+    dropping, done = edits.drops(content, previous, owner, titles)
     slots: list[Slot] = []
     for index, line in enumerate(previous.lines):
-        if index in criticised and index not in (0, last):
+        if (index in criticised or index in dropping) and index not in (0, last):
             continue
         if index == 0 and index in criticised:
-            line = Line(speaker=a, text=opening_line(show))
+            line = Line(speaker=line.speaker, text=opening_line(show))
         elif index == last and index in criticised:
-            line = Line(speaker=a, text=closing_line(previous.title, show))
+            line = Line(speaker=line.speaker, text=closing_line(previous.title, show))
         kind = "sign-off" if index == last else "intro" if index <= 1 else "body"
         slots.append(Slot(line, owner[index], kind))
+    edits.bridge(slots)
 
     def spoken(text: str) -> str:
         return apply_pronunciations(text, show.brand.pronunciations)
@@ -103,12 +116,18 @@ def revise(previous: Script, notes: str, paper: Paper, pool: list[Sentence], sho
     for s in sorted(pool, key=rank):
         reading.setdefault(spoken(s.text), s)
     said = "\n".join(l.text for l in previous.lines)  # kept lines, and criticised ones: neither comes back
-    fresh = [s for text, s in reading.items() if text not in said and s.score > -1]
+    supported = {source for line in previous.lines for source in line.support}
+    fresh = [s for text, s in reading.items() if text not in said and s.source not in supported and s.score > -1
+             and not edits.dropped(s, content, headings) and not (content.plainer and jargon(s.text) >= edits.JARGON)]
     wanted = topic_words(notes)
-    topics = {i: stems(h) for i, h in enumerate(headings or [])} | {-1: {"abstra", "summar"}}
+    topics = {i: stems(h) for i, h in enumerate(headings)} | {-1: {"abstra", "summar"}}
 
     def relevance(s: Sentence) -> int:
         return len(wanted & (stems(s.text) | topics.get(s.section, set())))
+
+    if content.plainer:
+        done.append(edits.plainer(slots, reading))
+    protected = edits.explain(content, slots, titles, fresh, topics, reading, headings, show, done)
 
     words_per_minute = show.writer.words_per_minute
     request = length_request(notes)
@@ -117,38 +136,45 @@ def revise(previous: Script, notes: str, paper: Paper, pool: list[Sentence], sho
     grow = budget is not None and budget > words
     shrink = budget is not None and budget < words
 
-    answer = None if grow else max(fresh, key=lambda s: (relevance(s), s.score, -s.section, -s.position), default=None)
+    asked_content = content.drop or content.explain or content.plainer
+    answer = None if grow or asked_content else \
+        max(fresh, key=lambda s: (relevance(s), s.score, -s.section, -s.position), default=None)
     if shrink:  # "trim the related work" asks for nothing new: naming the part to cut is no question
         wanted -= request.about
     if answer is not None and (not shrink or relevance(answer) > 0):
+        asker, reader = slots[-1].line.speaker, slots[-2].line.speaker
+        heading = headings[answer.section] if 0 <= answer.section < len(headings) else ""
+        question = ask(answer.text, heading, Counter(), run_in=answer.topic)
         block = slots[-2].block
         slots[-1:-1] = [
-            Slot(Line(speaker=a, text="Before we finish, one more point from the paper."), block, "answer"),
-            Slot(Line(speaker=b, text=spoken(answer.text)), block, "answer"),
+            Slot(Line(speaker=asker if asker != reader else slots[-3].line.speaker, text=question), block, "answer"),
+            Slot(Line(speaker=reader, text=spoken(answer.text), support=[answer.source] if answer.source else []),
+                 block, "answer"),
         ]
 
-    titles = {i: c.title for i, c in enumerate(previous.chapters)}
     vague = request is not None and request.minutes is None  # "shorter" must change something when it can
-    blocks, sections = _named_part(request.about, slots, titles, headings or []) if vague else (set(), set())
+    blocks, sections = _named_part(request.about, slots, titles, headings) if vague else (set(), set())
     where = [titles[b] for b in dict.fromkeys(s.block for s in slots) if b in blocks]  # named chapters, in order
     stopped = False
     if shrink:
         if blocks:  # "shorter intro": a quarter of that part goes, nothing else
             budget = words_in(slots) - round((1 - SHORTER) * words_in([s for s in slots if s.block in blocks]))
-        stopped = shorten(slots, budget, reading, vague, blocks or None)
+        allowed = (blocks or {s.block for s in slots}) - protected
+        stopped = shorten(slots, budget, reading, vague, allowed if (blocks or protected) else None)
     elif grow:
         within = (blocks, sections) if blocks or sections else None  # "expand on the method": method only
-        where += [h[:80] for i, h in enumerate(headings or []) if i in sections and h[:80] not in where]
-        stopped = lengthen(slots, titles, budget, fresh, relevance, reading, headings or [], show, vague, within)
+        where += [h[:80] for i, h in enumerate(headings) if i in sections and h[:80] not in where]
+        stopped = lengthen(slots, titles, budget, fresh, relevance, reading, headings, show, vague, within)
 
     lines = [s.line for s in slots]
     chapters: list[Chapter] = []
     for index, slot in enumerate(slots):
         if slot.block >= 0 and (index == 0 or slots[index - 1].block != slot.block):
             chapters.append(Chapter(title=titles[slot.block], start_line=index))
-    change = None if request is None else _length_note(request, previous.word_count, words_in(slots), budget,
+    length = None if request is None else _length_note(request, previous.word_count, words_in(slots), budget,
                                                        stopped, words_per_minute, where)
-    return finish(previous.title, paper.authors, lines, chapters, show, notes=notes, change=change)
+    change = "; ".join(c for c in [length, *done] if c) or None
+    return finish(previous.title, paper.authors, lines, chapters, show, notes=notes, change=change, paper=paper)
 
 
 def _length_note(request: LengthRequest, before: int, after: int, budget: int | None, stopped: bool,

@@ -1,15 +1,23 @@
-"""Sentences of a paper, and how much each one says: the offline writer's raw material.
+"""Sentences of a paper, how much each one says, and how a host says it: the offline writer's raw material.
 
 Scoring is plain and deterministic: early sentences of a section, sentences with
 numbers or percentages, and sentences with cue phrases ("we show", "results",
 "outperform") score higher; very short or very long sentences, and sentences that
 are mostly symbols (equations, table rows) score lower.
+
+:func:`for_the_ear` turns a paper sentence into what a host says
+(:mod:`workflows.script.spoken`): the authors' "we" becomes "they", citation
+markers and figure references go, abbreviations are said in words, SHOUTED names
+are cased; a sentence that still breaks the contract (a formula, a statistic, an
+acronym the paper never expands) is not said at all.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+
+from workflows.script import spoken
 
 _BOUNDARY = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“(]?[A-Z0-9])")
 _ABBREVIATIONS = {
@@ -32,6 +40,10 @@ class Sentence:
     section: int  # index of the section it comes from (-1: the abstract)
     position: int  # index within that section
     score: float
+    #: The paper's own sentence, as written (``text`` is what the host says).
+    source: str = ""
+    #: A run-in heading the sentence follows in the paper ("Sampling."), lowercased; "" if none.
+    topic: str = ""
 
 
 def split_sentences(text: str) -> list[str]:
@@ -76,6 +88,39 @@ def score_sentence(text: str, position: int) -> float:
 def scored_sentences(text: str, section: int) -> list[Sentence]:
     """Every sentence of one section with its score."""
     return [Sentence(s, section, i, score_sentence(s, i)) for i, s in enumerate(split_sentences(text))]
+
+
+_PRONOUNS = {"we": "they", "our": "their", "ours": "theirs", "us": "them", "ourselves": "themselves"}
+_FIRST_PERSON = re.compile(r"\b(?:we|our|ours|us|ourselves)\b", re.IGNORECASE)
+_QUOTED = re.compile(r"\"[^\"]*\"|“[^”]*”")
+_RUN_IN = re.compile(r"^(?:[A-Z][a-z]+)(?: [a-z]+){0,3}\.$")
+MAX_WORDS = 55
+
+
+def for_the_ear(text: str, definitions: dict[str, str]) -> str | None:
+    """The sentence as a host says it, or None when it cannot be said within the contract.
+
+    ``definitions`` maps the acronyms the paper expands to their long forms; a
+    sentence with any other uncommon acronym is not used.
+    """
+    if any(_FIRST_PERSON.search(q) for q in _QUOTED.findall(text)):
+        return None  # a quotation is kept word for word, so its "we" cannot become "they"
+    said = _FIRST_PERSON.sub(_their, text)
+    said = spoken.without_apparatus(said)
+    if len(said.split()) < 6 or len(said.split()) > MAX_WORDS or not said[:1].isupper():
+        return None
+    problems = spoken.violations(said, introduced=set(definitions))
+    return None if problems else said
+
+
+def run_in_heading(sentence: str) -> str:
+    """"Sampling." → "sampling": a paragraph's run-in heading, or "" for an ordinary sentence."""
+    return sentence[:-1].lower() if _RUN_IN.match(sentence) and len(sentence.split()) <= 4 else ""
+
+
+def _their(m: re.Match[str]) -> str:
+    word = _PRONOUNS[m.group(0).lower()]
+    return word.capitalize() if m.group(0)[0].isupper() else word
 
 
 def _ends_with_abbreviation(sentence: str) -> bool:

@@ -99,10 +99,13 @@ def announce_shipped(services, shipped: Episode) -> None:
 
 
 def final_line(episode: Episode, audio_url: str, audio_sha: str, now: datetime) -> str:
+    """The one line that says it shipped: the episode's page (its MP3 without pages), the feed once, the evidence."""
     commit = episode.facts.get("commit")
     how = f"commit {commit[:10]}" if commit else "published by hand"
     owner = f"<@{episode.owner}>" if episode.owner else "nobody"
-    return (f":white_check_mark: Shipped and live: {audio_url} · {how} · sha256 {audio_sha} · "
+    feed = episode.facts.get("feed_url")
+    return (f":white_check_mark: Shipped and live: {episode.facts.get('page_url') or audio_url}"
+            f"{f' · feed {feed}' if feed else ''} · {how} · sha256 {audio_sha} · "
             f"{_span(episode.approved_at, now)} from approval to live · owner {owner}")
 
 

@@ -28,6 +28,8 @@ from lxml import etree
 from workflows.settings import Show
 
 PODCAST_NS = "https://podcastindex.org/namespace/1.0"
+#: The type ``podcast:chapters`` declares for JSON chapters (podcast namespace 1.0).
+CHAPTERS_TYPE = "application/json+chapters"
 ITUNES_NS = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 _PODCAST_GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")  # fixed by the podcast namespace spec
 #: The index key where papercast records what it last wrote in the feed's channel (a digest per field).
@@ -82,42 +84,52 @@ def podcast_guid(feed_url: str) -> str:
 
 
 class _PodcastNamespace(BaseExtension):
-    """Adds ``podcast:guid`` to the channel."""
+    """Adds ``podcast:guid`` and ``itunes:explicit`` (true/false, as Apple reads it now) to the channel."""
 
     def __init__(self) -> None:
         self._guid: str | None = None
+        self._explicit: bool | None = None
 
     def guid(self, value: str | None = None) -> str | None:
         if value is not None:
             self._guid = value
         return self._guid
 
+    def explicit(self, value: bool) -> None:
+        self._explicit = value
+
     def extend_ns(self) -> dict[str, str]:
         return {"podcast": PODCAST_NS}
 
     def extend_rss(self, rss_feed):
+        channel = rss_feed[0]
         if self._guid:
-            etree.SubElement(rss_feed[0], f"{{{PODCAST_NS}}}guid").text = self._guid
+            etree.SubElement(channel, f"{{{PODCAST_NS}}}guid").text = self._guid
+        if self._explicit is not None:
+            etree.SubElement(channel, f"{{{ITUNES_NS}}}explicit").text = "true" if self._explicit else "false"
         return rss_feed
 
 
 class _PodcastNamespaceEntry(BaseEntryExtension):
-    """Adds ``podcast:transcript`` to an item."""
+    """Adds ``podcast:transcript`` and ``podcast:chapters`` to an item."""
 
     def __init__(self) -> None:
-        self._transcript: tuple[str, str] | None = None
+        self._links: list[tuple[str, str, str]] = []
 
     def transcript(self, url: str, media_type: str) -> None:
-        self._transcript = (url, media_type)
+        self._links.append(("transcript", url, media_type))
+
+    def chapters(self, url: str) -> None:
+        self._links.append(("chapters", url, CHAPTERS_TYPE))
 
     def extend_ns(self) -> dict[str, str]:
         return {"podcast": PODCAST_NS}
 
     def extend_rss(self, item):
-        if self._transcript:
-            el = etree.SubElement(item, f"{{{PODCAST_NS}}}transcript")
-            el.set("url", self._transcript[0])
-            el.set("type", self._transcript[1])
+        for tag, url, media_type in self._links:
+            el = etree.SubElement(item, f"{{{PODCAST_NS}}}{tag}")
+            el.set("url", url)
+            el.set("type", media_type)
         return item
 
 
@@ -126,22 +138,34 @@ def _duration(seconds: float | None) -> str:
     return f"{total // 3600:02d}:{total % 3600 // 60:02d}:{total % 60:02d}"
 
 
+def _folder(url: str) -> str:
+    return url[: -len("index.html")] if url.endswith("/index.html") else url
+
+
 def feed_bytes(index: dict[str, Any], show: Show, *, site_url: str, feed_url: str) -> bytes:
-    """The RSS feed for every episode in the index."""
+    """The RSS feed for every episode in the index (``site_url``: the show's page, the channel's link)."""
+    publish = show.publish
     fg = FeedGenerator()
     fg.load_extension("podcast")
     fg.register_extension("podcastindex", _PodcastNamespace, _PodcastNamespaceEntry)
     fg.title(show.name)
-    fg.link(href=site_url + "/", rel="alternate")
+    fg.link(href=site_url if site_url.endswith("/") else site_url + "/", rel="alternate")
     fg.description(show.description)
     fg.language(show.language)
     fg.generator("papercast")
-    fg.podcast.itunes_author(show.publish.author_name)
+    fg.podcast.itunes_author(publish.author_name)
+    fg.podcast.itunes_owner(name=publish.author_name, email=publish.author_email)
     fg.podcast.itunes_summary(show.description)
-    fg.podcast.itunes_explicit("no")
-    fg.podcast.itunes_category("Science")
+    fg.podcast.itunes_type("episodic")
+    category, _, sub = publish.category.partition("/")
+    fg.podcast.itunes_category({"cat": category.strip(), **({"sub": sub.strip()} if sub.strip() else {})})
+    fg.podcastindex.explicit(publish.explicit)
     fg.podcastindex.guid(podcast_guid(feed_url))
     episodes = index.get("episodes", [])
+    artwork = next((e["files"]["artwork"]["url"] for e in episodes if e.get("files", {}).get("artwork")), None)
+    if artwork:  # the newest episode's: the show's artwork as it is now
+        fg.podcast.itunes_image(artwork)
+        fg.image(url=artwork, title=show.name, link=site_url if site_url.endswith("/") else site_url + "/")
     dates = [datetime.fromisoformat(e["published_at"]) for e in episodes if e.get("published_at")]
     if dates:
         fg.lastBuildDate(max(dates))
@@ -153,14 +177,17 @@ def feed_bytes(index: dict[str, Any], show: Show, *, site_url: str, feed_url: st
         fe = fg.add_entry(order="append")
         fe.guid(e["id"], permalink=False)
         fe.title(e.get("title") or e["id"])
-        fe.link(href=audio["url"])
+        fe.link(href=_folder(files["page"]["url"]) if files.get("page") else audio["url"])
         fe.description(e.get("summary") or e.get("title") or e["id"])
         fe.enclosure(audio["url"], str(audio["size"]), audio.get("type", "audio/mpeg"))
         fe.podcast.itunes_duration(_duration(audio.get("duration_seconds")))
+        fe.podcast.itunes_episode_type("full")
         if e.get("published_at"):
             fe.pubDate(datetime.fromisoformat(e["published_at"]))
         if files.get("transcript"):
             fe.podcastindex.transcript(files["transcript"]["url"], files["transcript"].get("type", "text/vtt"))
+        if files.get("chapters"):
+            fe.podcastindex.chapters(files["chapters"]["url"])
     return fg.rss_str(pretty=True)
 
 

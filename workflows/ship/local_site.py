@@ -8,6 +8,9 @@ happens and the follow-ups have something to find. Layout under ``<data_dir>/sit
     releases/<sha>/     each deployed commit's tree
     live -> releases/<sha>/<served_root>   swapped atomically on deploy
     site.json           remote and base URL, for other papercast processes
+    port                the port it served on, taken again on the next start so links keep working
+
+The root URL serves the show page (``index.html`` of the served tree), and every folder its ``index.html``.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from workflows.errors import ConfigError
 from workflows.ship.targets import site_info_path
 from workflows.store.episodes import utcnow
 
@@ -47,7 +51,10 @@ def _git(git_dir: Path, *args: str, input: bytes | None = None) -> bytes:
 
 
 class LocalWebsite:
-    """The stand-in for a real website: push to :attr:`remote_url`, read from :attr:`base_url`."""
+    """The stand-in for a real website: push to :attr:`remote_url`, read from :attr:`base_url`.
+
+    ``port`` 0 takes the port of the last start (kept in ``site/port``), or a free one the first time.
+    """
 
     def __init__(self, data_dir: Path, delay: float, port: int = 0, *, branch: str = "main", served_root: str = "static",
                  clock: Callable[[], datetime] = utcnow, poll_seconds: float = 0.2) -> None:
@@ -87,7 +94,7 @@ class LocalWebsite:
             self._swap_live(self._empty_release())
         else:
             self.deployed_sha = self._sha_of(current)
-        self._server = ThreadingHTTPServer(("127.0.0.1", self.port), _handler_for(self))
+        self._server = self._bind()
         self._server.daemon_threads = True
         self._spawn(self._server.serve_forever, "papercast-local-site")
         if watch:
@@ -95,6 +102,31 @@ class LocalWebsite:
         site_info_path(self.root.parent).write_text(json.dumps(
             {"remote_url": str(self.remote_url), "base_url": self.base_url, "pid": os.getpid()}), encoding="utf-8")
         return self
+
+    @property
+    def port_file(self) -> Path:
+        return self.root / "port"
+
+    def _bind(self) -> ThreadingHTTPServer:
+        """Serve on the configured port, else the one used last (a free one if that is taken now), and remember it."""
+        handler = _handler_for(self)
+        try:
+            stored = int(self.port_file.read_text(encoding="utf-8").strip()) if self.port_file.exists() else 0
+        except ValueError:
+            stored = 0
+        wanted = self.port or stored
+        try:
+            server = ThreadingHTTPServer(("127.0.0.1", wanted), handler)
+        except OSError as e:
+            if self.port:
+                raise ConfigError(f"The local website cannot listen on port {self.port} ({e.strerror or e}).",
+                                  "Stop what uses that port, or set publish.local_port to another port "
+                                  "(0: papercast keeps the one it picks).") from None
+            log.warning("The local website's port %s is taken now; serving on a new port, so earlier links to the "
+                        "local site change.", wanted)
+            server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.port_file.write_text(f"{server.server_address[1]}\n", encoding="utf-8")
+        return server
 
     def stop(self) -> None:
         self._stop.set()
@@ -214,6 +246,12 @@ def _handler_for(site: LocalWebsite) -> type[BaseHTTPRequestHandler]:
             root = Path(os.path.realpath(site.live_dir))
             rel = unquote(urlsplit(self.path).path).lstrip("/")
             path = Path(os.path.realpath(root / rel))
+            if path.is_dir() and rel and not rel.endswith("/") and path.is_relative_to(root):
+                self.send_response(301)  # a folder's page links relative to the folder: /x → /x/
+                self.send_header("Location", urlsplit(self.path).path + "/")
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
             if path.is_dir():
                 path = path / "index.html"
             if not path.is_relative_to(root) or not path.is_file():

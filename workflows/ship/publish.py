@@ -3,9 +3,10 @@
 papercast works in its own clone (``<data_dir>/website/``). Before each publish the clone
 is put exactly on the remote branch; whatever a person left there (local commits, changes,
 untracked files) is first saved under ``refs/papercast/preserved/<time>`` and never pushed.
-The commit is built on the fetched remote head, from its tree: the artifacts, plus the
-index and feed regenerated from the remote's own index and feed, so what people changed
-on the website meanwhile is kept. A push the remote rejects because it moved is fetched,
+The commit is built on the fetched remote head, from its tree: the artifacts (the rendered
+ones and the site's, :mod:`workflows.ship.site`), plus the index, feed and show page
+regenerated from the remote's own index and feed, so what people changed on the website
+meanwhile is kept. A push the remote rejects because it moved is fetched,
 reset, rebuilt and tried again. A different file at an artifact path stops the publish.
 
 The commit carries trailers (``Papercast-Episode``, ``Approved-by``, ``Shipping-owner``,
@@ -27,8 +28,10 @@ from workflows import failpoints
 from workflows.errors import PublishError
 from workflows.runner import StepContext, StepResult
 from workflows.ship.feed import CHANNEL_RECORD, feed_listing, index_bytes, load_index, parse_feed, updated_feed, with_entry
-from workflows.ship.targets import (PATH_SETTING, PublishTarget, TargetFile, artifact_files, feed_file, index_file,
-                                    target_for)
+from workflows.ship import site
+from workflows.ship.pages import show_page
+from workflows.ship.targets import (ARTWORK_FACT, PATH_SETTING, PublishTarget, TargetFile, artifact_files, feed_file,
+                                    index_file, page_url, show_page_file, site_url, target_for)
 from workflows.ship.website import WebsiteClone, display_url
 from workflows.store.records import Episode
 
@@ -49,6 +52,10 @@ class Published:
     files: list[TargetFile] = field(default_factory=list)
     #: Where what a person had left in papercast's clone was saved before it was reset (never pushed).
     saved: str | None = None
+    #: What publishing built for the site (chapters, page, artwork), to record with the transition.
+    built: list = field(default_factory=list)
+    #: Facts to record: the artwork the episode was published with, and the page, feed and site URLs.
+    facts: dict = field(default_factory=dict)
 
 
 def clone_for(services, target: PublishTarget) -> WebsiteClone:
@@ -170,9 +177,9 @@ def _already_published(tree: _RemoteTree, files: list[TargetFile], blobs: dict[s
                and listed.get(f.kind, {}).get("sha256") == shas[f.kind] for f in files)
 
 
-def _index_entry(episode: Episode, files: list[TargetFile], arts, published_at: datetime) -> dict:
+def _index_entry(episode: Episode, files: list[TargetFile], arts, published_at: datetime, summary: str) -> dict:
     return {
-        "id": episode.id, "slug": episode.slug, "title": episode.title or episode.slug,
+        "id": episode.id, "slug": episode.slug, "title": episode.title or episode.slug, "summary": summary,
         "published_at": published_at.isoformat(timespec="seconds"),
         "files": {f.kind: {"path": f.path, "url": f.url, "sha256": arts[f.kind].sha256, "size": arts[f.kind].size,
                            "type": arts[f.kind].media_type, "duration_seconds": arts[f.kind].duration_seconds}
@@ -193,25 +200,46 @@ def _read_remote(tree: _RemoteTree, target: TargetFile, parse: Callable, what: s
                            f"publish.{target.kind}_path elsewhere), then press Retry.") from None
 
 
+def _check_show_page(tree: _RemoteTree, page: TargetFile) -> None:
+    """Stop before replacing a show page papercast did not write (a site's own home page)."""
+    _check_room(tree, page.path)
+    raw = tree.read(page.path)
+    if raw is not None and raw.strip() and _GENERATOR not in raw:
+        raise PublishError(f"{page.path} is already in the website repository, and papercast did not write it; "
+                           "publishing the show page would replace it.",
+                           "Set publish.show_page_path to another path in the show file (or publish.pages = false "
+                           "if the site renders its own pages); then press Retry.")
+
+
+_GENERATOR = b'<meta name="generator" content="papercast">'
+
+
 def _contents(services, clone: WebsiteClone, tree: _RemoteTree, episode: Episode, files: list[TargetFile], arts,
-              blobs: dict[str, str], shas: dict[str, str], index: dict, feed_raw: bytes | None) -> dict[str, str]:
-    """What the commit writes on the remote head ({path: blob id}): the artifacts, and the index and feed
-    regenerated from the remote's own."""
+              blobs: dict[str, str], shas: dict[str, str], index: dict, feed_raw: bytes | None,
+              summary: str) -> dict[str, str]:
+    """What the commit writes on the remote head ({path: blob id}): the artifacts, and the index, feed and
+    show page regenerated from the remote's own index and feed."""
     publish, target = services.show.publish, clone.target
     index_target, feed_target = index_file(publish, target), feed_file(publish, target)
+    page_target = show_page_file(publish, target)
     _check_paths(tree, files, blobs, index, episode.id)
     _check_room(tree, index_target.path)
     _check_room(tree, feed_target.path)
+    if page_target is not None:
+        _check_show_page(tree, page_target)
     earlier = next((e for e in index["episodes"] if e.get("id") == episode.id), None)
     same = earlier and {k: v.get("sha256") for k, v in earlier.get("files", {}).items()} == shas
     published_at = datetime.fromisoformat(earlier["published_at"]) if same else services.clock()
-    index = with_entry(index, _index_entry(episode, files, arts, published_at))
-    feed, record = updated_feed(index, services.show, site_url=target.base_url, feed_url=feed_target.url,
+    index = with_entry(index, _index_entry(episode, files, arts, published_at, summary))
+    feed, record = updated_feed(index, services.show, site_url=site_url(publish, target), feed_url=feed_target.url,
                                 existing=feed_raw)
     index = {**index, CHANNEL_RECORD: record}
     written = {f.path: blobs[f.kind] for f in files}
     written[index_target.path] = clone.store_bytes(index_bytes(index))
     written[feed_target.path] = clone.store_bytes(feed)
+    if page_target is not None:
+        written[page_target.path] = clone.store_bytes(show_page(index, services.show, page_url=page_target.url,
+                                                                feed_url=feed_target.url))
     return written
 
 
@@ -233,7 +261,9 @@ def publish_episode(services, episode: Episode, *, checkpoint: Callable[[str], N
     """
     publish = services.show.publish
     target = target_for(services)
-    arts = services.store.artifacts(episode.id)
+    made = site.build(services, episode, target)  # chapters, page, artwork: the same bytes on every run
+    episode = made.episode
+    arts = {**services.store.artifacts(episode.id), **made.artifacts}
     files = artifact_files(publish, target, episode)
     missing = [f.kind for f in files if f.kind not in arts]
     if missing:
@@ -243,18 +273,23 @@ def publish_episode(services, episode: Episode, *, checkpoint: Callable[[str], N
     shas = {f.kind: arts[f.kind].sha256 for f in files}
     clone = clone_for(services, target)
     saved = None
+    by_kind = {f.kind: f.url for f in files}
+    facts = {ARTWORK_FACT: episode.facts[ARTWORK_FACT], "feed_url": feed_file(publish, target).url,
+             "site_url": site_url(publish, target), "page_url": page_url(by_kind.get("page", by_kind["audio"]))}
+    extra = dict(built=list(made.artifacts.values()), facts=facts)
     with clone.locked():
         blobs = {kind: clone.store_file(path) for kind, path in sources.items()}
         for attempt in range(1, publish.push_attempts + 1):
             remote_head = clone.fetch()
             if remote_head and (sha := find_commit(clone, clone.origin_ref, episode.id, shas)):
-                return Published(sha, target.branch, display_url(target.repo), True, attempt, files, saved)
+                return Published(sha, target.branch, display_url(target.repo), True, attempt, files, saved, **extra)
             tree = _RemoteTree(clone, remote_head)
             _, index = _read_remote(tree, index_file(publish, target), load_index, "papercast's episode index")
             index = index or {"episodes": []}
             feed_raw, _ = _read_remote(tree, feed_file(publish, target), parse_feed, "an RSS feed")
             if remote_head and _already_published(tree, files, blobs, shas, index, feed_raw, episode.id):
-                return Published(remote_head, target.branch, display_url(target.repo), True, attempt, files, saved)
+                return Published(remote_head, target.branch, display_url(target.repo), True, attempt, files, saved,
+                                 **extra)
             pending = _pending(clone, remote_head, episode.id, shas)
             if ref := clone.save_local_work(_stamp(services), own=lambda c: _made_by_papercast(clone, c)):
                 saved = ref
@@ -263,7 +298,8 @@ def publish_episode(services, episode: Episode, *, checkpoint: Callable[[str], N
             clone.reset_to_remote(remote_head)
             sha, reused = pending, pending is not None
             if sha is None:
-                written = _contents(services, clone, tree, episode, files, arts, blobs, shas, index, feed_raw)
+                written = _contents(services, clone, tree, episode, files, arts, blobs, shas, index, feed_raw,
+                                    made.listing.description)
                 _reached("copied", checkpoint)
                 sha = clone.commit_files(remote_head, written, commit_message(episode, shas))
             clone.git("reset", "--hard", sha, what="moving the clone onto the episode's commit")
@@ -282,7 +318,7 @@ def publish_episode(services, episode: Episode, *, checkpoint: Callable[[str], N
                         "Press Retry in a minute, or pause other pushes to the website.") from None
                 raise
             _reached("pushed", checkpoint)
-            return Published(sha, target.branch, display_url(target.repo), reused, attempt, files, saved)
+            return Published(sha, target.branch, display_url(target.repo), reused, attempt, files, saved, **extra)
     raise AssertionError("unreachable")  # pragma: no cover
 
 
@@ -294,10 +330,11 @@ def publish_step(ctx: StepContext) -> StepResult:
         "commit": done.commit, "branch": done.branch, "repo": done.repo, "push_attempts": done.attempts,
         "published_at": svc.clock().isoformat(timespec="seconds"),
         "published_files": {f.kind: {"path": f.path, "url": f.url} for f in done.files},
+        **done.facts,  # the artwork it was published with; page_url, feed_url, site_url for people
     }
     how = "found the earlier commit" if done.reused else "committed"
     reason = f"{how} {done.commit[:10]} and pushed to {done.branch}"
     if done.saved:
         facts["saved_local_work"] = done.saved
         reason += f"; what was left in papercast's clone was saved to {done.saved}, not published"
-    return StepResult("publish", reason=reason, facts=facts)
+    return StepResult("publish", reason=reason, facts=facts, artifacts=done.built)

@@ -14,11 +14,19 @@ from workflows.errors import ConfigError
 from workflows.settings import Publish, Settings
 from workflows.store.records import Episode
 
+#: The artifact kinds the audio step makes.
+RENDERED_KINDS: tuple[str, ...] = ("audio", "transcript", "notes")
+#: The kinds publishing makes for the website (:mod:`workflows.ship.site`): chapters JSON, episode page, artwork.
+SITE_KINDS: tuple[str, ...] = ("chapters", "page", "artwork")
 #: The artifact kinds that go to the website, in the order people see them.
-PUBLISHED_KINDS: tuple[str, ...] = ("audio", "transcript", "notes")
+PUBLISHED_KINDS: tuple[str, ...] = RENDERED_KINDS + SITE_KINDS
 
 #: The publish setting that holds each kind's path template.
-PATH_SETTING = {"audio": "audio_path", "transcript": "transcript_path", "notes": "notes_path"}
+PATH_SETTING = {"audio": "audio_path", "transcript": "transcript_path", "notes": "notes_path",
+                "chapters": "chapters_path", "page": "page_path", "artwork": "artwork_path"}
+#: The episode fact naming the show artwork it was published with (``{"sha256": …, "ext": …}``); the site
+#: kinds are the episode's only once it is set (episodes published before them are checked for the three).
+ARTWORK_FACT = "artwork"
 
 
 @dataclass(frozen=True)
@@ -54,20 +62,31 @@ def url_for(publish: Publish, base_url: str, repo_path: str) -> str:
 
 
 def _render(template: str, episode: Episode) -> str:
+    artwork = episode.facts.get(ARTWORK_FACT) or {}
     try:
-        path = template.format(slug=episode.slug, id=episode.id)
+        path = template.format(slug=episode.slug, id=episode.id, sha=str(artwork.get("sha256", ""))[:16],
+                               ext=artwork.get("ext", "png"))
     except (KeyError, IndexError) as e:
         raise ConfigError(f"publish path template {template!r} uses an unknown field {e}.",
-                          "Use only {slug} and {id} in publish paths.") from None
+                          "Use only {slug} and {id} in publish paths (and {sha}, {ext} for the artwork).") from None
     if path.startswith("/") or ".." in Path(path).parts:
         raise ConfigError(f"publish path {path!r} leaves the repository.", "Use a relative path without '..'.")
     return path
 
 
+def published_kinds(publish: Publish, episode: Episode) -> tuple[str, ...]:
+    """The kinds the episode publishes: the rendered three, and the site's once publishing made them (no page when
+    ``publish.pages`` is off); of a published episode, only those it was published with (``published_files``)."""
+    if ARTWORK_FACT not in episode.facts:
+        return RENDERED_KINDS
+    recorded = episode.facts.get("published_files") or PUBLISHED_KINDS
+    return tuple(k for k in PUBLISHED_KINDS if (publish.pages or k != "page") and k in recorded)
+
+
 def artifact_files(publish: Publish, target: PublishTarget, episode: Episode) -> list[TargetFile]:
     """Each published artifact of the episode: its repo path and live URL."""
     out = []
-    for kind in PUBLISHED_KINDS:
+    for kind in published_kinds(publish, episode):
         path = _render(getattr(publish, PATH_SETTING[kind]), episode)
         out.append(TargetFile(kind, path, url_for(publish, target.base_url, path)))
     return out
@@ -79,6 +98,24 @@ def index_file(publish: Publish, target: PublishTarget) -> TargetFile:
 
 def feed_file(publish: Publish, target: PublishTarget) -> TargetFile:
     return TargetFile("feed", publish.feed_path, url_for(publish, target.base_url, publish.feed_path))
+
+
+def show_page_file(publish: Publish, target: PublishTarget) -> TargetFile | None:
+    """The show's page listing every episode (None when ``publish.pages`` is off)."""
+    if not publish.pages:
+        return None
+    return TargetFile("show_page", publish.show_page_path, url_for(publish, target.base_url, publish.show_page_path))
+
+
+def site_url(publish: Publish, target: PublishTarget) -> str:
+    """Where people should go: the show page (its folder when it is an index.html), else the site's root."""
+    page = show_page_file(publish, target)
+    return page_url(page.url) if page is not None else target.base_url.rstrip("/") + "/"
+
+
+def page_url(url: str) -> str:
+    """A page's URL as people share it: ``…/slug/`` for ``…/slug/index.html``."""
+    return url[: -len("index.html")] if url.endswith("/index.html") else url
 
 
 def site_info_path(data_dir: Path) -> Path:

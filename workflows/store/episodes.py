@@ -110,7 +110,7 @@ class EpisodeStore:
             row = conn.execute(
                 select(episodes)
                 .where(episodes.c.pdf_sha256 == sha256, episodes.c.id != excluding,
-                       episodes.c.state.not_in([State.DUPLICATE.value, State.REJECTED.value]))
+                       episodes.c.state.not_in([State.DUPLICATE.value, State.REJECTED.value, State.DISMISSED.value]))
                 .order_by(episodes.c.created_at).limit(1)
             ).mappings().first()
         return _episode(row) if row else None

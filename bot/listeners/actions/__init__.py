@@ -3,6 +3,7 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.listeners._registry import listen
+from bot.listeners.actions.episode_dismiss import episode_dismiss
 from bot.listeners.actions.episode_retry import episode_retry
 from bot.listeners.actions.review_approve import review_approve
 from bot.listeners.actions.review_edit import review_edit
@@ -23,6 +24,7 @@ def register(app: App) -> list[tuple[str, str]]:
         listen(app, "action", "review_edit", review_edit),
         listen(app, "action", "review_reject", review_reject),
         listen(app, "action", "episode_retry", episode_retry),
+        listen(app, "action", "episode_dismiss", episode_dismiss),
         listen(app, "action", "ship_check_now", ship_check_now),
         listen(app, "action", "ship_snooze", ship_snooze),
         listen(app, "action", "ship_reassign", ship_reassign),

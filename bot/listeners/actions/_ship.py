@@ -1,4 +1,8 @@
-"""Shared by the owner's buttons: call one shipping action, refresh the card, confirm to the person."""
+"""Shared by the owner's buttons: call one shipping action, refresh the card, confirm to the person.
+
+The shipping actions already say what happened in the episode's thread, so a click in the thread
+gets no second copy; a click elsewhere (the owner's DM, App Home) is answered there.
+"""
 
 from __future__ import annotations
 
@@ -21,14 +25,17 @@ def describe(result: Any) -> str:
 
 
 def run_owner_action(body: dict[str, Any], client: WebClient, context: Any, action: Callable[..., Any],
-                     episode_id: str, done: str, **kwargs: Any) -> None:
-    """``action(svc, episode_id, actor, **kwargs)`` from workflows.ship.actions; NotAllowed etc. go to the person."""
+                     episode_id: str, done: str, **kwargs: Any) -> bool:
+    """``action(svc, episode_id, actor, **kwargs)`` from workflows.ship.actions; NotAllowed etc. go to the person.
+    True when the action was done."""
     d = deps(context)
     user = body["user"]["id"]
     channel, thread_ts = where(body)
     with answered(client, user=user, channel=channel, thread_ts=thread_ts):
         result = action(d.services, episode_id, d.reviewers.actor(user), **kwargs)
         d.people.status(episode_id)
-        detail = describe(result)
-        tell_person(client, channel=channel, user=user, thread_ts=thread_ts,
-                    text=f"{done} {detail}".strip())
+        if channel != d.services.store.get(episode_id).channel:
+            detail = describe(result)
+            tell_person(client, channel=None, user=user, text=f"{done} {detail}".strip())
+        return True
+    return False

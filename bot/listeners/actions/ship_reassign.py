@@ -6,6 +6,7 @@ from typing import Any
 
 from slack_sdk import WebClient
 
+from bot.listeners._deps import deps
 from bot.listeners.actions._ship import run_owner_action
 from workflows.ship import actions as ship
 
@@ -15,5 +16,6 @@ def ship_reassign(ack: Any, body: dict[str, Any], client: WebClient, context: An
     action = body["actions"][0]
     episode_id = action["block_id"].split(":", 1)[1]  # "reassign:<episode id>"
     new_owner = action.get("selected_user")
-    run_owner_action(body, client, context, ship.reassign, episode_id, f":handshake: <@{new_owner}> owns it now.",
-                     new_owner=new_owner)
+    if run_owner_action(body, client, context, ship.reassign, episode_id, f":handshake: <@{new_owner}> owns it now.",
+                        new_owner=new_owner):
+        deps(context).people.tell_owner_approved(episode_id, body["user"]["id"], reassigned=True)

@@ -6,6 +6,7 @@ from typing import Any
 
 from slack_sdk import WebClient
 
+from bot.blocks._kit import minutes as minutes_text
 from bot.listeners._deps import action_value
 from bot.listeners.actions._ship import run_owner_action
 from workflows.ship import actions as ship
@@ -15,5 +16,5 @@ def ship_snooze(ack: Any, body: dict[str, Any], client: WebClient, context: Any)
     ack()
     seen = action_value(body)
     minutes = float(seen.get("m") or 60)
-    run_owner_action(body, client, context, ship.snooze, seen["e"], f":zzz: Snoozed for {minutes:g} minutes.",
+    run_owner_action(body, client, context, ship.snooze, seen["e"], f":zzz: Snoozed the reminders for {minutes_text(minutes)}.",
                      minutes=minutes)

@@ -27,4 +27,4 @@ def file_shared(body: dict[str, Any], event: dict[str, Any], client: WebClient, 
         return
     share = shares[0]
     start_from_file(d, client, file, user=event.get("user_id") or file.get("user"), channel=channel,
-                    thread_ts=share.get("thread_ts") or share["ts"])
+                    thread_ts=share.get("thread_ts") or share["ts"], message_ts=share["ts"])

@@ -1,4 +1,5 @@
-"""A file shared in the podcast channel: a PDF starts an episode, anything else gets told."""
+"""A file shared in the podcast channel (public: message.channels, private: message.groups): a PDF starts an
+episode, anything else gets told."""
 
 from __future__ import annotations
 
@@ -20,4 +21,5 @@ def message_file_share(body: dict[str, Any], event: dict[str, Any], client: WebC
         return  # Slack retried a delivery we already handled
     thread_ts = event.get("thread_ts") or event["ts"]
     for file in event.get("files") or []:
-        start_from_file(d, client, file, user=event["user"], channel=event["channel"], thread_ts=thread_ts)
+        start_from_file(d, client, file, user=event["user"], channel=event["channel"], thread_ts=thread_ts,
+                        message_ts=event["ts"])

@@ -18,9 +18,10 @@ def seen_in(view: dict[str, Any]) -> dict[str, Any]:
 
 
 def decide(body: dict[str, Any], view: dict[str, Any], client: WebClient, context: Any,
-           decision: Callable[..., Any]) -> None:
+           decision: Callable[..., Any]) -> bool:
     """``decision(svc, episode_id, actor, expected_version=…)`` on what they saw (compare-and-set), then mark the
-    review message decided and refresh the card. Errors go to the submitter in the episode's thread. Call after ack."""
+    review message decided and refresh the card. Errors go to the submitter in the episode's thread. Call after ack.
+    True when the decision was taken."""
     d = deps(context)
     user, seen = body["user"]["id"], seen_in(view)
     episode = d.services.store.get(seen["e"])
@@ -28,3 +29,5 @@ def decide(body: dict[str, Any], view: dict[str, Any], client: WebClient, contex
         decision(d.services, seen["e"], d.reviewers.actor(user), expected_version=seen["v"])
         d.people.mark_decided(seen["e"], seen["s"])
         d.people.status(seen["e"])
+        return True
+    return False

@@ -1,4 +1,5 @@
-"""The approve modal was submitted: approve with the shipping owner, compare-and-set on what they saw."""
+"""The approve modal was submitted: approve with the shipping owner (compare-and-set on what they saw), then DM the
+owner that shipping is theirs and what papercast does until the episode is live."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ from typing import Any
 
 from slack_sdk import WebClient
 
-from bot.listeners.views._submitted import decide
+from bot.listeners._deps import deps
+from bot.listeners.views._submitted import decide, seen_in
 from workflows import review
 
 
@@ -17,4 +19,5 @@ def approve_modal(ack: Any, body: dict[str, Any], view: dict[str, Any], client: 
         ack(response_action="errors", errors={"owner": "Pick the person who makes sure the episode goes live."})
         return
     ack()
-    decide(body, view, client, context, partial(review.approve, owner=owner))
+    if decide(body, view, client, context, partial(review.approve, owner=owner)):
+        deps(context).people.tell_owner_approved(seen_in(view)["e"], body["user"]["id"])

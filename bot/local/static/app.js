@@ -175,11 +175,15 @@
     $("messages").classList.toggle("hidden", isHome);
     $("composer").classList.toggle("hidden", isHome);
     $("channel-title").textContent = isHome ? "papercast · Home" : view.nav === "dm" ? "papercast · Messages" : "# papercast";
+    const site = $("website-link");  // the embedded local website's show page, when it runs
+    site.classList.toggle("hidden", !s.website_url);
+    if (s.website_url) site.href = s.website_url;
     const status = document.querySelector(".bot-status");
     status.classList.toggle("ok", s.bot_connected);
     const d = s.last_delivery;
-    status.replaceChildren(el("span", { class: "dot" }), s.bot_connected ? "App connected" : "No app Request URL set",
-      d ? el("div", { text: `last ${d.kind}: ${d.status || d.error} (${Math.round(d.latency * 1000)} ms)` }) : null);
+    const parts = [el("span", { class: "dot" }), s.bot_connected ? "App connected" : "No app Request URL set"];
+    if (d) parts.push(el("div", { class: "last-delivery", text: `last ${d.kind}: ${d.status || d.error} (${Math.round(d.latency * 1000)} ms)` }));
+    status.replaceChildren(...parts);
   }
 
   async function refresh() {
@@ -200,21 +204,30 @@
     renderModal(s);
   }
 
+  function emptyFile(f) {
+    return `${f.name} is empty (0 bytes), so there is nothing to upload. Pick the file again; the copy may not have finished downloading.`;
+  }
+
+  async function upload(f, text, threadTs) {
+    if (!f.size) { toast(emptyFile(f)); return false; }
+    const form = new FormData();
+    form.append("user", view.user);
+    form.append("text", text);
+    form.append("channel", channel());
+    form.append("filename", f.name);
+    if (threadTs) form.append("thread_ts", threadTs);
+    form.append("file", f, f.name);
+    return (await post("upload", form, true)).ok;
+  }
+
   async function send(textNode, fileNode, threadTs) {
     const text = textNode.value.trim();
     const f = fileNode.files[0];
     if (!text && !f) return;
-    if (!f && text.startsWith("/papercast")) {
+    if (f) {
+      if (!(await upload(f, text, threadTs))) return;
+    } else if (text.startsWith("/papercast")) {
       await post("slash", { text: text.replace(/^\/papercast\s*/, ""), channel: channel() });
-    } else if (f) {
-      const form = new FormData();
-      form.append("user", view.user);
-      form.append("text", text);
-      form.append("channel", channel());
-      form.append("filename", f.name);
-      if (threadTs) form.append("thread_ts", threadTs);
-      form.append("file", f, f.name);
-      await post("upload", form, true);
     } else {
       await post("post", { text, channel: channel(), thread_ts: threadTs });
     }
@@ -233,6 +246,32 @@
       if (ev.key === "Enter" && !ev.shiftKey) { ev.preventDefault(); $(id).form.requestSubmit(); }
     });
   }
+  // Drag and drop: a file dropped on the channel (or the open thread) is uploaded there, with the composer's text.
+  // Everywhere else the browser's default (opening the file in the tab) is stopped.
+  let dragDepth = 0;
+  const overlay = $("drop-overlay");
+  const dropTarget = (ev) => (ev.target.closest && ev.target.closest("#thread") ? "thread" : "channel");
+  window.addEventListener("dragenter", (ev) => {
+    if (![...(ev.dataTransfer ? ev.dataTransfer.types : [])].includes("Files")) return;
+    dragDepth += 1;
+    if (view.nav !== "home") {
+      overlay.textContent = dropTarget(ev) === "thread" && view.thread ? "Drop to share in the thread" : `Drop to share in ${$("channel-title").textContent}`;
+      overlay.classList.remove("hidden");
+    }
+  });
+  window.addEventListener("dragleave", () => { dragDepth = Math.max(0, dragDepth - 1); if (!dragDepth) overlay.classList.add("hidden"); });
+  window.addEventListener("dragover", (ev) => { ev.preventDefault(); if (ev.dataTransfer) ev.dataTransfer.dropEffect = view.nav === "home" ? "none" : "copy"; });
+  window.addEventListener("drop", async (ev) => {
+    ev.preventDefault();
+    dragDepth = 0;
+    overlay.classList.add("hidden");
+    const f = ev.dataTransfer && ev.dataTransfer.files[0];
+    if (!f || view.nav === "home") return;
+    const inThread = dropTarget(ev) === "thread" && view.thread;
+    const textNode = inThread ? $("thread-text") : $("composer-text");
+    if (await upload(f, textNode.value.trim(), inThread ? view.thread : null)) textNode.value = "";
+  });
+
   $("thread-close").addEventListener("click", () => { view.thread = null; view.rendered = ""; refresh(); });
   $("user-switcher").addEventListener("change", (ev) => {
     view.user = ev.target.value;
@@ -241,7 +280,7 @@
     if (view.nav === "home") post("home", {});
     refresh();
   });
-  for (const a of document.querySelectorAll(".nav-item")) {
+  for (const a of document.querySelectorAll(".nav-item[data-nav]")) {  // not the website link: it opens the site
     a.addEventListener("click", (ev) => {
       ev.preventDefault();
       view.nav = a.dataset.nav; view.thread = null; view.rendered = "";

@@ -5,10 +5,30 @@
 const Blocks = (() => {
   let users = {};
   let onAction = () => {};
+  // Slack short names the bot (and people) use, as Unicode; an unknown one stays as typed, like in Slack.
   const EMOJI = { headphones: "🎧", white_check_mark: "✅", heavy_check_mark: "✔️", warning: "⚠️", x: "❌", rocket: "🚀",
     tada: "🎉", hourglass: "⌛", hourglass_flowing_sand: "⏳", microphone: "🎤", page_facing_up: "📄", memo: "📝",
     eyes: "👀", bell: "🔔", link: "🔗", package: "📦", red_circle: "🔴", large_green_circle: "🟢", construction: "🚧",
-    thumbsup: "👍", "+1": "👍", zzz: "💤", mag: "🔍", arrows_counterclockwise: "🔄", studio_microphone: "🎙️" };
+    thumbsup: "👍", "+1": "👍", thumbsdown: "👎", "-1": "👎", zzz: "💤", mag: "🔍", arrows_counterclockwise: "🔄",
+    studio_microphone: "🎙️", pencil2: "✏️", pencil: "📝", repeat: "🔁", wrench: "🔧", hammer_and_wrench: "🛠️",
+    white_circle: "⚪", large_orange_circle: "🟠", large_blue_circle: "🔵", large_yellow_circle: "🟡",
+    speaking_head_in_silhouette: "🗣️", speaking_head: "🗣️", raised_hands: "🙌", no_entry: "⛔", no_entry_sign: "🚫",
+    information_source: "ℹ️", handshake: "🤝", hand: "✋", raised_hand: "✋", inbox_tray: "📥", outbox_tray: "📤",
+    recycle: "♻️", globe_with_meridians: "🌐", earth_africa: "🌍", loudspeaker: "📢", mega: "📣", sound: "🔉",
+    clock1: "🕐", alarm_clock: "⏰", calendar: "📆", bulb: "💡", question: "❓", exclamation: "❗",
+    heavy_exclamation_mark: "❗", heavy_multiplication_x: "✖️", heavy_minus_sign: "➖", heavy_plus_sign: "➕",
+    lock: "🔒", unlock: "🔓", key: "🔑", scroll: "📜", books: "📚", book: "📖", bookmark_tabs: "📑",
+    clipboard: "📋", pushpin: "📌", paperclip: "📎", file_folder: "📁", open_file_folder: "📂", card_index: "📇",
+    chart_with_upwards_trend: "📈", bar_chart: "📊", gear: "⚙️", robot_face: "🤖", sparkles: "✨", fire: "🔥",
+    star: "⭐", ok_hand: "👌", wave: "👋", pray: "🙏", muscle: "💪", point_right: "👉", point_up: "☝️",
+    arrow_right: "➡️", arrow_left: "⬅️", arrows_clockwise: "🔃", leftwards_arrow_with_hook: "↩️", rewind: "⏪",
+    fast_forward: "⏩", pause_button: "⏸️", stop_button: "⏹️", arrow_forward: "▶️", satellite: "📡",
+    dart: "🎯", test_tube: "🧪", microscope: "🔬", wastebasket: "🗑️", broken_heart: "💔", hourglass_done: "⌛",
+    stopwatch: "⏱️", rotating_light: "🚨", radio: "📻", notes: "🎶", musical_note: "🎵", headphone: "🎧",
+    slightly_smiling_face: "🙂", smile: "😄", thinking_face: "🤔", see_no_evil: "🙈", new: "🆕", ok: "🆗",
+    sos: "🆘", heavy_check: "✔️", ballot_box_with_check: "☑️", white_large_square: "⬜", black_large_square: "⬛",
+    large_red_square: "🟥", large_green_square: "🟩", large_yellow_square: "🟨", large_orange_diamond: "🔶",
+    small_orange_diamond: "🔸", small_blue_diamond: "🔹", triangular_flag_on_post: "🚩", checkered_flag: "🏁" };
   const COLORS = ["#e8912d", "#2bac76", "#1264a3", "#e01e5a", "#7c3085"];
 
   function configure(opts) { users = opts.users || users; onAction = opts.onAction || onAction; }
