@@ -11,9 +11,9 @@ $(BIN)/papercast: pyproject.toml
 	$(BIN)/pip install --quiet -e .
 	touch $@
 
+# Resemblyzer's speaker encoder (weights in its wheel) for tests/audio/speakers.py, without the torch it declares.
 $(VENV)/.dev: $(BIN)/papercast
 	$(BIN)/pip install --quiet -e '.[dev]'
-	# Resemblyzer's speaker encoder (weights in its wheel) for tests/audio/speakers.py, without torch.
 	$(BIN)/pip install --quiet --no-deps 'resemblyzer==0.1.4'
 	touch $@
 

@@ -36,7 +36,7 @@ class Stack:
         """The lines `papercast serve` prints at start: what runs where."""
         s = self.settings
         lines = [f"show: {s.show.name!r} ({s.show_source})", f"data directory: {s.data_dir}",
-                 f"database: {'PostgreSQL (DATABASE_URL)' if s.env.database_url else s.database_url}",
+                 f"database: {s.database_label}",
                  f"script writer: {pipeline.writer_for(self.services).id}"]
         if self.workspace is not None:
             lines.insert(0, f"local workspace: {self.workspace.url}  (open it in a browser)")

@@ -67,7 +67,7 @@ def database_check(s: Settings) -> Check:
             raise
         detail = str(getattr(e, "orig", None) or e).splitlines()[0]
         return Check("database", False, f"DATABASE_URL does not lead to a database: {detail}", DATABASE_FIX)
-    where = "PostgreSQL (DATABASE_URL)" if s.env.database_url else f"SQLite at {s.database_url[len('sqlite:///'):]}"
+    where = s.database_label
     return Check("database", True, f"{where}: {count} episodes" + (f", applied migrations {applied}" if applied else ""))
 
 

@@ -301,6 +301,14 @@ class Settings(BaseModel):
         return self.env.database_url or f"sqlite:///{self.data_dir / 'papercast.db'}"
 
     @property
+    def database_label(self) -> str:
+        """Where the store lives, for people: "SQLite at <path>" or "PostgreSQL (DATABASE_URL)" (no credentials)."""
+        url = self.database_url
+        if url.startswith("sqlite:///"):
+            return f"SQLite at {url[len('sqlite:///'):]}"
+        return "PostgreSQL (DATABASE_URL)"
+
+    @property
     def slack_mode(self) -> Literal["socket", "http", "local"]:
         """socket with an app token, http with bot token and signing secret, else local."""
         if self.env.slack_bot_token is None:
