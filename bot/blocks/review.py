@@ -8,6 +8,7 @@ from bot.blocks._kit import Block, actions, button, clip, confirm, context, head
 from workflows.audio.lexicon import said_as_text
 from workflows.intake.coverage import coverage_note
 from workflows.script.model import Script
+from workflows.script.prompts import numbered
 from workflows.settings import Show
 from workflows.store.records import AuditRow, Episode, ScriptVersion
 
@@ -26,13 +27,7 @@ def numbered_script(script: Script) -> str:
 
     The show notes close the file, since they go public too.
     """
-    starts = {c.start_line: c.title for c in script.chapters}
-    out = [f"# {script.title}", "", script.summary, ""]
-    for i, line in enumerate(script.lines):
-        if i in starts:
-            out += ["", f"## {starts[i]}", ""]
-        out.append(f"{i + 1}. **{script.hosts.get(line.speaker, line.speaker)}:** {line.text}")
-        out += [f"    > Paper: \"{' '.join(s.split())}\"" for s in line.support]
+    out = [numbered(script).rstrip("\n")]
     if script.show_notes.strip():
         out += ["", "## Show notes", "", script.show_notes.strip()]
     return "\n".join(out) + "\n"

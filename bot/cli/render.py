@@ -9,27 +9,10 @@ import tempfile
 from pathlib import Path
 
 import click
-from pydantic import ValidationError
 
+from bot.cli._script_file import read_script
 from workflows.errors import AudioError
-from workflows.script.model import Script
 from workflows.settings import load_settings
-
-
-def _read_script(path: Path) -> Script:
-    """A Script from `papercast script` output ({"script": {...}}) or a bare Script object."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
-        raise AudioError(f"{path} is not a readable JSON file ({e}).", "Pass the JSON that `papercast script` prints.") from None
-    if isinstance(data, dict) and isinstance(data.get("script"), dict):
-        data = data["script"]
-    try:
-        return Script.model_validate(data)
-    except ValidationError as e:
-        first = e.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "(top level)"
-        raise AudioError(f"{path} is not a valid script: {where}: {first['msg']}.", "Pass the JSON that `papercast script` prints.") from None
 
 
 def _writable(out_dir: Path) -> None:
@@ -63,7 +46,7 @@ def command(script_json: Path, out_dir: Path, cache_dir: Path | None) -> None:
     from workflows.artifacts import store_for
 
     settings = load_settings()
-    script = _read_script(script_json)
+    script = read_script(script_json)
     _writable(out_dir)
     home = _home(settings)
 

@@ -6,36 +6,12 @@ import json
 from pathlib import Path
 
 import click
-from pydantic import ValidationError
 
-from workflows.errors import ScriptError
+from bot.cli._script_file import read_script
 from workflows.intake.extract import extract_paper
 from workflows.script.checks import check_script
-from workflows.script.model import Finding, Script
+from workflows.script.model import Finding
 from workflows.settings import load_settings
-
-
-class UnreadableScript(ScriptError):
-    """The script file is not JSON, or not a script."""
-
-    kind = "unreadable_script"
-
-
-def read_script(path: Path) -> Script:
-    """A Script from `papercast script` output ({"script": {...}}) or a bare Script object, maybe hand-edited."""
-    hint = "Pass the JSON that `papercast script` prints, or its \"script\" object, edited by hand if you like."
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
-        raise UnreadableScript(f"{path} is not a readable JSON file ({e}).", hint) from None
-    if isinstance(data, dict) and isinstance(data.get("script"), dict):
-        data = data["script"]
-    try:
-        return Script.model_validate(data)
-    except ValidationError as e:
-        first = e.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "(top level)"
-        raise UnreadableScript(f"{path} is not a valid script: {where}: {first['msg']}.", hint) from None
 
 
 def as_json(finding: Finding) -> dict:
