@@ -1,9 +1,9 @@
-# Two commands do all set-up on a fresh machine: `make run` and `make test`.
+# Two commands do all set-up on a fresh machine: `make run` and `make test`. `make lint` runs ruff and mypy.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test bench clean
+.PHONY: run test lint bench clean
 
 $(BIN)/papercast: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,11 @@ run: $(BIN)/papercast
 
 test: $(VENV)/.dev
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+# ruff's rules and mypy's settings are in pyproject.toml ([tool.ruff], [tool.mypy]).
+lint: $(VENV)/.dev
+	$(BIN)/ruff check workflows bot tests bench
+	$(BIN)/mypy
 
 bench: $(VENV)/.dev
 	for b in bench/bench_*.py; do $(BIN)/python $$b || exit 1; done

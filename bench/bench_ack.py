@@ -42,8 +42,9 @@ from tests.pdfs import long_paper, one_column_paper  # noqa: E402
 from workflows import pipeline  # noqa: E402
 from workflows.people import RecordingPeople  # noqa: E402
 from workflows.runner import StepRunner  # noqa: E402
-from workflows.script.fake import FakeWriter  # noqa: E402
+from workflows.script.writers import writers  # noqa: E402
 from workflows.services import build_services  # noqa: E402
+from workflows.testing.writers import FakeWriter  # noqa: E402
 from workflows.states import State  # noqa: E402
 
 CONCURRENT = 20
@@ -60,7 +61,7 @@ def serve_bot(config: str) -> None:
     settings = make_settings(_WorkspaceInfo(c["api_url"], c["bot_token"], c["signing_secret"]), Path(c["data_dir"]))
     svc = build_services(settings, RecordingPeople())
     svc.file_token, svc.file_hosts = c["bot_token"], {"127.0.0.1"}
-    svc.overrides["writer"] = FakeWriter(settings)
+    writers.register("fake", FakeWriter)  # the test double, registered explicitly; make_settings names it
     app = build_app(svc)
     steps = {k: v for k, v in pipeline.build_steps().items() if k in ("extract", "draft", "submit")}
     svc.runner = StepRunner(svc.store, steps, svc.people, svc)
@@ -158,7 +159,7 @@ def main(rounds: int = 30, load: bool = True) -> None:
             if load:  # a new paper each round: the same bytes again would only be linked to the first episode
                 big = long_paper(tmp / name, pages=100, header=f"Long Report on Everything, part {r}")
                 ws.drop_pdf(REVIEWER, big, filename=name)
-                ws.wait_for(lambda: in_progress(name), 10)
+                ws.wait_for(lambda name=name: in_progress(name), 10)
                 time.sleep(0.05)  # into the extraction, past the download
             clicks = [_signed_click(ws, bot_url, message, "review_approve") for _ in range(CONCURRENT)]
             busy_before = in_progress(name)

@@ -32,7 +32,8 @@ from workflows.ship.local_site import LocalWebsite  # noqa: E402
 from workflows.ship.targets import artifact_files, effective_publish_target, feed_file, index_file  # noqa: E402
 from workflows.ship.verify import ShipChecker  # noqa: E402
 from workflows.states import State  # noqa: E402
-from workflows.store.db import make_engine, migrate  # noqa: E402
+from workflows.database import migrate  # noqa: E402
+from workflows.store.db import make_engine  # noqa: E402
 from workflows.store.episodes import EpisodeStore  # noqa: E402
 from workflows.store.schema import episodes as episodes_table  # noqa: E402
 
@@ -54,7 +55,7 @@ def _profile(svc, published) -> None:
         checker._repo_state()
         t = time.perf_counter()
         for e in published:
-            checker._git_findings(e, files[e.id], arts[e.id])
+            checker.record.findings(e, files[e.id], arts[e.id])
         print(f"  git findings: {(time.perf_counter() - t) / len(published) * 1000:.2f} ms/episode")
         t = time.perf_counter()
         for e in published[:100]:

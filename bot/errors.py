@@ -15,6 +15,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.blocks._kit import when
+from bot.blocks.notice import slack_text
 from workflows.errors import ConcurrentTransition, PapercastError
 from workflows.store.records import AuditRow
 
@@ -48,10 +49,10 @@ def who_decided(move: AuditRow | None) -> str:
 
 
 def text_for(error: PapercastError) -> str:
-    """What a person reads for an error."""
+    """What a person reads for an error, as Slack mrkdwn (a person it names is a mention)."""
     if isinstance(error, ConcurrentTransition):
         return f"{who_decided(error.last_move)} Nothing else changed."
-    return error.for_people()
+    return slack_text(error.notice())
 
 
 def tell_person(client: WebClient, *, channel: str | None, user: str, text: str, thread_ts: str | None = None) -> None:

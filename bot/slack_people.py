@@ -23,14 +23,17 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.blocks import decided, numbered_script, review_message, status_card
+from bot.blocks.notice import slack_text
 from bot.errors import SlackUnavailable
 from bot.reviewers import Reviewers
+from bot.slack_facts import remember, slack_facts
 from bot.slack_reactions import follow_reaction
 from bot.slack_reminders import OwnerReminders
 from bot.slack_thread import effect_metadata, find_post
 from bot.slack_uploads import ThreadUploads, Upload
 from workflows import failpoints
 from workflows.artifacts import ArtifactStore
+from workflows.people import Message
 from workflows.script.model import Script
 from workflows.settings import Show
 from workflows.store.episodes import EpisodeStore
@@ -122,7 +125,7 @@ class SlackPeople:
         episode = self.store.get(episode_id)
         version = next(v for v in self.store.script_versions(episode_id) if v.version == script_version)
         text, blocks = review_message(episode, version, self.show, self.store.paper(episode_id))
-        posted: dict[str, str] = dict(episode.facts.get("review_messages") or {})
+        posted: dict[str, str] = dict(slack_facts(episode).review_messages)
         key = str(script_version)
         metadata = effect_metadata(episode_id, f"review:v{script_version}")
         try:
@@ -135,15 +138,15 @@ class SlackPeople:
                 failpoints.reach("review.posted")
             if posted.get(key) != ts:
                 posted[key] = ts
-                self.store.update_facts(episode_id, review_messages=posted)
+                remember(self.store, episode_id, review_messages=posted)
             episode = self.store.get(episode_id)
-            attached = list(episode.facts.get("script_files") or [])
+            attached = list(slack_facts(episode).script_files)
             if key not in attached:
                 script = Script.model_validate(version.script)
                 self.uploads.share(episode, f"script:v{script_version}", [Upload(
                     filename=f"{episode.slug}-script-v{script_version}.md", title=f"Script v{script_version}: {script.title}",
                     content=numbered_script(script).encode("utf-8"), snippet_type="markdown")])
-                self.store.update_facts(episode_id, script_files=attached + [key])
+                remember(self.store, episode_id, script_files=attached + [key])
         except SLACK_FAILURES as e:
             self._failed(episode_id, "ask_review", e)
             if isinstance(e, SlackApiError):
@@ -153,7 +156,7 @@ class SlackPeople:
     def mark_decided(self, episode_id: str, script_version: int) -> None:
         """Replace the review message's buttons with who decided what, and when."""
         episode = self.store.get(episode_id)
-        ts = (episode.facts.get("review_messages") or {}).get(str(script_version))
+        ts = slack_facts(episode).review_messages.get(str(script_version))
         decision = self.store.last_decision(episode_id, DECISIONS)
         version = next((v for v in self.store.script_versions(episode_id) if v.version == script_version), None)
         if not ts or decision is None or version is None:
@@ -167,15 +170,15 @@ class SlackPeople:
 
     # --- thread lines and audio --------------------------------------------------------------
 
-    def say(self, episode_id: str, text: str, *, key: str | None = None) -> None:
-        """One line in the thread; with a ``key``, at most once per episode and key."""
+    def say(self, episode_id: str, message: Message, *, key: str | None = None) -> None:
+        """One line in the thread, rendered for Slack; with a ``key``, at most once per episode and key."""
         episode = self.store.get(episode_id)
-        self.post(episode, "say", key, channel=episode.channel, thread_ts=episode.thread_ts, text=text)
+        self.post(episode, "say", key, channel=episode.channel, thread_ts=episode.thread_ts, text=slack_text(message))
 
     def share_audio(self, episode_id: str) -> None:
         """Upload the MP3, transcript and notes into the thread (once)."""
         episode = self.store.get(episode_id)
-        if episode.facts.get("audio_shared"):
+        if slack_facts(episode).audio_shared:
             return
         stored = self.store.artifacts(episode_id)
         uploads = [Upload(filename=a.filename, title=a.filename, content=self.artifacts.path(a))
@@ -188,16 +191,16 @@ class SlackPeople:
                                initial_comment=f":headphones: *{episode.title}* is ready ({minutes:.1f} min). "
                                                "Have a listen while it goes to the website.")
             failpoints.reach("audio.shared")
-            self.store.update_facts(episode_id, audio_shared=True)
+            remember(self.store, episode_id, audio_shared=True)
         except SLACK_FAILURES as e:
             self._failed(episode_id, "share_audio", e)
 
     # --- reminders ------------------------------------------------------------------------
 
-    def ping_owner(self, episode_id: str, diagnosis: str, escalate: bool = False, *, key: str | None = None) -> None:
+    def ping_owner(self, episode_id: str, diagnosis: Message, escalate: bool = False, *, key: str | None = None) -> None:
         """One reminder: a DM to the owner, the thread's reminder message rewritten, a call-out when escalating
         (see :mod:`bot.slack_reminders`). With a ``key``, at most once per episode and key."""
-        self.reminders.ping(episode_id, diagnosis, escalate, key=key)
+        self.reminders.ping(episode_id, slack_text(diagnosis), escalate, key=key)
 
     def tell_owner_approved(self, episode_id: str, by: str, *, reassigned: bool = False) -> None:
         """DM the shipping owner, once, that they own shipping this episode and what papercast does until it is live
@@ -208,14 +211,15 @@ class SlackPeople:
 
     def thread_link(self, episode: Episode) -> str | None:
         """The permalink of the episode's thread (chat.getPermalink, remembered as fact ``thread_link``)."""
-        if episode.facts.get("thread_link") or not episode.thread_ts:
-            return episode.facts.get("thread_link")
+        known = slack_facts(episode).thread_link
+        if known or not episode.thread_ts:
+            return known
         try:
             link = self.client.chat_getPermalink(channel=episode.channel, message_ts=episode.thread_ts)["permalink"]
         except SLACK_FAILURES as e:
             log.info("no permalink for the thread of %s: %s", episode.id, _code(e))
             return None
-        self.store.update_facts(episode.id, thread_link=link)
+        remember(self.store, episode.id, thread_link=link)
         return link
 
     def thread_links(self, episodes: list[Episode]) -> dict[str, str]:
@@ -267,7 +271,6 @@ class SlackPeople:
         code = _code(error)
         log.warning("Slack call %s for episode %s failed: %s", what, episode_id, code)
         try:
-            self.store.update_facts(episode_id, slack_failure={"call": what, "error": code,
-                                                                "at": self.clock().isoformat()})
+            remember(self.store, episode_id, slack_failure={"call": what, "error": code, "at": self.clock()})
         except Exception:  # noqa: BLE001 - recording the failure must not fail the caller
             log.exception("could not record the Slack failure of %s", episode_id)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.slack_facts import remember, slack_facts
 from workflows.states import State
 from workflows.store.episodes import EpisodeStore
 from workflows.store.records import Episode
@@ -27,21 +28,21 @@ _SAME = {"already_reacted", "no_reaction"}
 
 def dropped_message(episode: Episode) -> str | None:
     """The ts of the message that carried the dropped file (the thread's root when it was dropped top-level)."""
-    return episode.facts.get("dropped_ts") or episode.thread_ts
+    return slack_facts(episode).dropped_ts or episode.thread_ts
 
 
 def follow_reaction(client: WebClient, store: EpisodeStore, episode: Episode) -> None:
     """Make the dropped file's reaction match the episode's state. Raises the Slack error on a real failure."""
     ts = dropped_message(episode)
     wanted = REACTION_FOR_STATE.get(episode.state)
-    shown = episode.facts.get("reaction")
+    shown = slack_facts(episode).reaction
     if ts is None or wanted == shown:
         return
     if shown:
         _call(client.reactions_remove, channel=episode.channel, timestamp=ts, name=shown)
     if wanted:
         _call(client.reactions_add, channel=episode.channel, timestamp=ts, name=wanted)
-    store.update_facts(episode.id, reaction=wanted)
+    remember(store, episode.id, reaction=wanted)
 
 
 def _call(method, **kwargs) -> None:

@@ -14,6 +14,7 @@ import logging
 from typing import TYPE_CHECKING
 
 from bot.blocks import approval_dm, owner_reminder, reminder_outcome
+from bot.slack_facts import ReminderPost, remember, slack_facts
 from bot.slack_thread import effect_metadata
 from workflows.states import State
 from workflows.store.records import Episode
@@ -45,7 +46,7 @@ class OwnerReminders:
         episode = store.get(episode_id)
         count = self._count(episode, key)
         snooze = people.show.followup.snooze_minutes
-        checked = (episode.facts.get("last_check") or {}).get("at")
+        checked = episode.facts.last_check.at if episode.facts.last_check else None
         text, blocks = owner_reminder(episode, diagnosis, snooze_minutes=snooze, where="thread", count=count,
                                       checked_at=checked)
         self._rewrite_thread_reminder(episode, text, blocks)
@@ -81,18 +82,19 @@ class OwnerReminders:
 
     def close_if_over(self, episode: Episode) -> None:
         """Replace the buttons of every reminder posted by the outcome, once the episode stopped waiting."""
-        reminders = episode.facts.get("reminders") or []
-        if episode.state in WAITING or not reminders or episode.facts.get("reminders_closed") == episode.version:
+        recorded = slack_facts(episode)
+        reminders = recorded.reminders
+        if episode.state in WAITING or not reminders or recorded.reminders_closed == episode.version:
             return
         text, blocks = reminder_outcome(episode)
         people = self.people
         for where in reminders:
             try:
-                people.client.chat_update(channel=where["channel"], ts=where["ts"], text=text, blocks=blocks,
-                                          metadata=effect_metadata(episode.id, where.get("key")))
+                people.client.chat_update(channel=where.channel, ts=where.ts, text=text, blocks=blocks,
+                                          metadata=effect_metadata(episode.id, where.key))
             except people.failures as e:
                 people.failed(episode.id, "close_reminder", e)
-        people.store.update_facts(episode.id, reminders_closed=episode.version)
+        remember(people.store, episode.id, reminders_closed=episode.version)
 
     # --- helpers ---------------------------------------------------------------------------------
 
@@ -111,10 +113,10 @@ class OwnerReminders:
 
     def _count(self, episode: Episode, key: str | None) -> int:
         """Which reminder this is (1, 2, …); a repeated key keeps its number."""
-        keys = list(episode.facts.get("reminder_keys") or [])
+        keys = list(slack_facts(episode).reminder_keys)
         if key is None or key not in keys:
             keys.append(key or f"unkeyed:{len(keys)}")
-            self.people.store.update_facts(episode.id, reminder_keys=keys)
+            remember(self.people.store, episode.id, reminder_keys=keys)
         return keys.index(key) + 1 if key in keys else len(keys)
 
     def _remember(self, episode_id: str, posted: tuple[str, str, str | None] | None) -> None:
@@ -122,7 +124,7 @@ class OwnerReminders:
             return
         channel, ts, key = posted
         with self.people.lock_for(f"reminders:{episode_id}"):
-            reminders = list(self.people.store.get(episode_id).facts.get("reminders") or [])
-            if not any(r["ts"] == ts and r["channel"] == channel for r in reminders):
-                reminders.append({"channel": channel, "ts": ts, "key": key})
-                self.people.store.update_facts(episode_id, reminders=reminders)
+            reminders = list(slack_facts(self.people.store.get(episode_id)).reminders)
+            if not any(r.ts == ts and r.channel == channel for r in reminders):
+                reminders.append(ReminderPost(channel=channel, ts=ts, key=key))
+                remember(self.people.store, episode_id, reminders=reminders)

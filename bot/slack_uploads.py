@@ -23,6 +23,7 @@ from typing import Literal
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackRequestError
 
+from bot.slack_facts import UploadRecord, remember, slack_facts
 from workflows import failpoints
 from workflows.store.episodes import EpisodeStore
 from workflows.store.records import Episode
@@ -58,7 +59,8 @@ class ThreadUploads:
 
         Raises the Slack error when Slack refuses or cannot be reached (the caller decides).
         """
-        earlier = ((episode.facts.get("slack_uploads") or {}).get(key) or {}).get("files") or []
+        known = slack_facts(episode).slack_uploads.get(key)
+        earlier = known.files if known else []
         if earlier:
             state = self._settled(episode, earlier[0])
             if state == "shared":
@@ -92,9 +94,9 @@ class ThreadUploads:
         return issued["file_id"]
 
     def _remember(self, episode_id: str, key: str, ids: list[str]) -> None:
-        uploads = dict(self.store.get(episode_id).facts.get("slack_uploads") or {})
-        uploads[key] = {"files": ids}
-        self.store.update_facts(episode_id, slack_uploads=uploads)
+        uploads = dict(slack_facts(self.store.get(episode_id)).slack_uploads)
+        uploads[key] = UploadRecord(files=ids)
+        remember(self.store, episode_id, slack_uploads=uploads)
 
     def _complete(self, episode: Episode, ids: list[str], uploads: list[Upload], initial_comment: str | None) -> None:
         files = [{"id": file_id, "title": u.title} for file_id, u in zip(ids, uploads)]

@@ -77,6 +77,7 @@ def start_stack(settings: Settings, *, port: int | None = None, host: str = "127
     from bot.serve import serve_http, serve_socket
     from workflows.ship.followups import FollowUps
     from workflows.ship.local_site import LocalWebsite
+    from workflows.ship.websites import build_website
 
     stops: list = []
     workspace = website = None
@@ -93,11 +94,11 @@ def start_stack(settings: Settings, *, port: int | None = None, host: str = "127
         if settings.env.slack_api_url:
             services.file_hosts = services.file_hosts | {urlparse(settings.env.slack_api_url).hostname}
 
-        if not settings.show.publish.repo:
+        if settings.show.publish.website == "git" and not settings.show.publish.repo:
             website = LocalWebsite(settings.data_dir, delay=settings.show.publish.local_deploy_delay,
                                    port=settings.show.publish.local_port).start()
             stops.append(website.stop)
-            services.overrides["local_site"] = website
+        services.website = build_website(settings, local_site=website)
 
         app = build_app(services)  # replaces services.people with the Slack implementation
         runner = pipeline.start(services)

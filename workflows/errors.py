@@ -7,6 +7,8 @@ layer posts them in the episode thread. Nothing else catches them.
 
 from __future__ import annotations
 
+from workflows.people import Message, Notice, as_notice
+
 
 class PapercastError(Exception):
     """Base class: something a person can understand and act on."""
@@ -16,14 +18,20 @@ class PapercastError(Exception):
     #: Whether running the same step again may succeed without a human fixing anything.
     retryable: bool = False
 
-    def __init__(self, message: str, hint: str = "") -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, message: Message, hint: str = "") -> None:
+        #: The message in structured terms (a person named in it is a Mention), for a surface that renders them.
+        self.said = as_notice(message)
+        self.message = str(message)
+        super().__init__(self.message)
         self.hint = hint
 
     def for_people(self) -> str:
         """The full text shown to a person: what is wrong, then what to do."""
         return f"{self.message} {self.hint}".strip()
+
+    def notice(self) -> Notice:
+        """:meth:`for_people` as a Notice (people as mentions), for the Slack layer's error edge to render."""
+        return Notice.of(self.said, " " if self.hint and self.said.parts else "", self.hint)
 
 
 class ConfigError(PapercastError):
@@ -144,7 +152,8 @@ def storage_error(error: BaseException, where: str | None = None) -> StorageUnav
 
     text = str(error).lower()
     code = getattr(error, "errno", None)
-    place = f" ({where})" if where else (f" ({error.filename})" if getattr(error, "filename", None) else "")
+    filename = getattr(error, "filename", None)
+    place = f" ({where})" if where else (f" ({filename})" if filename else "")
     if code == errno.ENOSPC or any(n in text for n in _DISK_FULL):
         reason, message, hint = ("disk_full", f"The disk of papercast's data directory is full{place}.",
                                  "Free some space or move PAPERCAST_DATA_DIR to a bigger disk; a running papercast carries on by itself once it can write again.")

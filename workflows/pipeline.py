@@ -9,12 +9,17 @@ from __future__ import annotations
 
 import logging
 import time
+from typing import TYPE_CHECKING
 
 from workflows import failpoints
 from workflows.intake.paper import Paper
+from workflows.people import Icon, Notice, Strong
 from workflows.runner import StepContext, StepResult, StepRunner
 from workflows.script.model import Finding, Script
 from workflows.services import Services
+
+if TYPE_CHECKING:
+    from workflows.script.writers import ScriptWriter
 
 log = logging.getLogger(__name__)
 
@@ -25,32 +30,36 @@ def extract_step(ctx: StepContext) -> StepResult:
 
     svc: Services = ctx.services
     ep = ctx.episode
-    source = ep.facts.get("source") or {}
+    source = ep.facts.source
     local = svc.data_dir / "incoming" / f"{ep.id}.pdf"
     if not local.exists():  # the download writes the whole file or nothing, so a file here is complete
-        download_slack_file(source.get("url_private_download", ""), svc.file_token, local,
+        download_slack_file(source.url_private_download or "", svc.file_token, local,
                             allowed_hosts=svc.file_hosts, max_bytes=size_limit(svc.show.intake))
     pdf = svc.artifacts.put_file(local, kind="pdf", media_type="application/pdf",
-                                 filename=source.get("name") or "paper.pdf")
+                                 filename=source.name or "paper.pdf")
     original = svc.store.find_by_pdf(pdf.sha256, excluding=ep.id)
     if original is not None:
-        ctx.once("duplicate-notice", lambda: svc.people.say(
-            ep.id, f"This PDF is already episode *{original.title or original.id}* ({original.state.value}); "
-                   f"follow it there. Nothing new was started."))
+        ctx.once("duplicate-notice", lambda: svc.people.say(ep.id, Notice.of(
+            "This PDF is already episode ", Strong(original.title or original.id), f" ({original.state.value}); "
+            "follow it there. Nothing new was started.")))
         return StepResult("mark_duplicate", reason=f"same PDF as {original.id}",
                           updates={"pdf_sha256": pdf.sha256, "duplicate_of": original.id, "title": original.title})
     paper = extract_in_worker(svc.artifacts.path(pdf), svc.show.intake, show_language=svc.show.language)
     for warning in paper.warnings:
-        ctx.once(f"warning:{warning}", lambda w=warning: svc.people.say(ep.id, f":information_source: {w}"))
+        def tell(w: str = warning) -> None:
+            svc.people.say(ep.id, Notice.of(w, icon=Icon.INFO))
+
+        ctx.once(f"warning:{warning}", tell)
     return StepResult("extract", reason=f"{paper.page_count} pages, {paper.word_count} words",
                       updates={"title": paper.title, "pdf_sha256": pdf.sha256},
                       paper=paper.model_dump(mode="json"), artifacts=[pdf])
 
 
-def writer_for(svc: Services):
+def writer_for(svc: Services) -> ScriptWriter:
+    """The writer ``writer.backend`` names (a test registers its fake and names it there)."""
     from workflows.script.writers import choose_writer
 
-    return svc.overrides.get("writer") or choose_writer(svc.settings)
+    return choose_writer(svc.settings)
 
 
 def check_version(svc: Services, episode_id: str, script: Script) -> list[Finding]:
@@ -71,7 +80,7 @@ def draft_step(ctx: StepContext) -> StepResult:
     if ep.state.value == "changes_requested":
         latest = svc.store.latest_script(ep.id)
         previous = Script.model_validate(latest.script) if latest else None
-        notes = ep.facts.get("review_notes")
+        notes = ep.facts.review_notes
     writer = writer_for(svc)
     draft = draft_script(paper, svc.settings, writer=writer, target_minutes=ep.target_minutes,
                          previous=previous, notes=notes)
@@ -85,7 +94,7 @@ def draft_step(ctx: StepContext) -> StepResult:
 
 
 def submit_step(ctx: StepContext) -> StepResult:
-    version = ctx.store.latest_script(ctx.episode.id).version
+    version = ctx.store.current_script(ctx.episode.id).version
     ctx.once(f"review-posted:v{version}", lambda: ctx.people.ask_review(ctx.episode.id, version))
     return StepResult("submit", reason=f"script version {version} posted for review")
 
@@ -95,7 +104,7 @@ def render_step(ctx: StepContext) -> StepResult:
 
     svc: Services = ctx.services
     ep = ctx.episode
-    script = Script.model_validate(svc.store.latest_script(ep.id).script)
+    script = Script.model_validate(svc.store.current_script(ep.id).script)
     last = [0.0]
 
     def progress(done: int, total: int) -> None:
@@ -104,7 +113,7 @@ def render_step(ctx: StepContext) -> StepResult:
         now = time.monotonic()
         if done == total or now - last[0] > 2.0:  # the card is updated every 2 s at most
             last[0] = now
-            svc.store.update_facts(ep.id, render_progress=[done, total])
+            svc.store.update_facts(ep.id, render_progress=(done, total))
             svc.people.status(ep.id)
 
     paper = svc.store.paper(ep.id)

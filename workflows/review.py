@@ -15,6 +15,7 @@ from workflows.actor import Actor, require_owner_or_reviewer, require_reviewer
 from workflows.errors import PapercastError, ScriptError
 from workflows.script.model import Chapter, Line, Script
 from workflows.services import Services
+from workflows.store.facts import SourceFile
 from workflows.store.records import Episode
 
 
@@ -23,9 +24,9 @@ def start_episode(svc: Services, *, uploader: str, channel: str, thread_ts: str,
 
     ``file`` holds what Slack's files.info said: id, name, url_private_download, size, mimetype.
     """
-    keep = {k: file.get(k) for k in ("id", "name", "title", "url_private_download", "size", "mimetype")}
+    source = SourceFile(**{k: file.get(k) for k in SourceFile.model_fields})
     episode = svc.store.create(uploader=uploader, channel=channel, thread_ts=thread_ts,
-                               title="", facts={"source": keep}, target_minutes=svc.show.writer.target_minutes)
+                               title="", facts={"source": source}, target_minutes=svc.show.writer.target_minutes)
     svc.kick(episode.id)
     return episode
 
@@ -35,7 +36,7 @@ def approve(svc: Services, episode_id: str, actor: Actor, *, owner: str, expecte
     if not owner:
         raise PapercastError("Approving needs a shipping owner.", "Pick the person who makes sure it goes live.")
     episode = svc.store.transition(
-        episode_id, "approve", actor=actor.user_id, reason=f"approved; shipping owner <@{owner}>",
+        episode_id, "approve", actor=actor.user_id, reason=f"approved; shipping owner {owner}",
         expected_version=expected_version,
         updates={"owner": owner, "approver": actor.user_id, "approved_at": svc.clock().isoformat()},
     )
@@ -80,7 +81,7 @@ def edit_script(svc: Services, episode_id: str, actor: Actor, *, text: str,
         script={"author": actor.user_id, "writer": script.writer, "script": script.model_dump(mode="json"),
                 "findings": [f.model_dump(mode="json") for f in findings], "notes": "edited by hand"},
     )
-    version = svc.store.latest_script(episode_id).version
+    version = svc.store.current_script(episode_id).version
     svc.people.ask_review(episode_id, version)
     return episode
 

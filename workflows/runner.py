@@ -37,7 +37,7 @@ from typing import Any
 from workflows import failpoints
 from workflows.artifacts import Artifact
 from workflows.errors import ConcurrentTransition, PapercastError, StepFailed, TransitionNotAllowed
-from workflows.people import People
+from workflows.people import Icon, Notice, People
 from workflows.states import STEP_FOR_STATE, State
 from workflows.store.episodes import EpisodeStore, utcnow
 from workflows.store.records import Episode
@@ -68,7 +68,7 @@ class StepResult:
     paper: dict[str, Any] | None = None
     script: dict[str, Any] | None = None
     #: Runs after the transition committed (e.g. schedule the live-site checks).
-    then: Callable[[Episode], None] | None = None
+    then: Callable[[Episode], object] | None = None
 
 
 @dataclass
@@ -121,9 +121,9 @@ class StepRunner:
         self._stopping = threading.Event()
         self._sweeper: threading.Thread | None = None
 
-    def _now(self) -> float:
-        """Lease times are epoch seconds from the injected clock (all instances share wall time)."""
-        return self.clock().timestamp()
+    def _now(self) -> datetime:
+        """Lease times come from the injected clock (all instances share wall time)."""
+        return self.clock()
 
     # --- scheduling -----------------------------------------------------------------------
 
@@ -283,7 +283,7 @@ class StepRunner:
         except (ConcurrentTransition, TransitionNotAllowed):
             return self.store.get(episode.id)
         try:
-            self.people.say(episode.id, f":warning: {error.for_people()}", key=f"failed:v{failed.version}")
+            self.people.say(episode.id, Notice.of(error.notice(), icon=Icon.WARNING), key=f"failed:v{failed.version}")
         except Exception:  # noqa: BLE001 - the failure is recorded; telling people is best effort
             log.exception("could not tell people that episode %s failed", episode.id)
         self._tell_status(episode.id)

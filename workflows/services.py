@@ -6,13 +6,19 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from workflows.artifacts import ArtifactStore, open_store
+from workflows.database import migrate
 from workflows.people import People
-from workflows.settings import Settings
-from workflows.store.db import make_engine, migrate
+from workflows.settings import Settings, Show
+from workflows.store.db import make_engine
 from workflows.store.episodes import EpisodeStore, utcnow
+
+if TYPE_CHECKING:  # for the annotations only: no import at run time, so no cycle
+    from workflows.runner import StepRunner
+    from workflows.ship.followups import FollowUps
+    from workflows.ship.websites import Website
 
 
 @dataclass
@@ -24,17 +30,18 @@ class Services:
     people: People
     clock: Callable[[], datetime] = utcnow
     #: Set by :func:`workflows.pipeline.start`: the step runner that moves episodes on.
-    runner: Any = None
-    #: Set by the shipping stage: the follow-up scheduler.
-    followups: Any = None
+    runner: StepRunner | None = None
+    #: Set by :meth:`FollowUps.start <workflows.ship.followups.FollowUps.start>`: the follow-up scheduler.
+    followups: FollowUps | None = None
+    #: The website episodes are published to, built once at start (``workflows.ship.websites.build_website``);
+    #: None: built from the settings when asked (:func:`workflows.ship.websites.website_for`).
+    website: Website | None = None
     #: The bot token used to download dropped files, and the hosts they may come from.
     file_token: str = ""
     file_hosts: set[str] = field(default_factory=lambda: {"files.slack.com"})
-    #: Backend overrides (tests register fakes here by kind: "writer", "speech", ...).
-    overrides: dict[str, Any] = field(default_factory=dict)
 
     @property
-    def show(self):
+    def show(self) -> Show:
         return self.settings.show
 
     @property

@@ -70,12 +70,16 @@ class WorkerPool:
         try:
             return worker.run(("job", target, kwargs, progress is not None, list(imports)), failed, progress, timeout)
         finally:
-            with self._lock:
-                if worker.healthy and len(self._idle) < self.keep:
-                    self._idle.append(worker)
-                    worker = None
-            if worker is not None:
+            if not self._keep_warm(worker):
                 worker.close()
+
+    def _keep_warm(self, worker: _Worker) -> bool:
+        """Put a healthy worker back among the idle ones if there is room; False if the caller must close it."""
+        with self._lock:
+            if worker.healthy and len(self._idle) < self.keep:
+                self._idle.append(worker)
+                return True
+        return False
 
     def _take_idle(self) -> _Worker | None:
         """A warm worker that is still alive (one killed while idle, say by the OOM killer, is dropped)."""
@@ -90,7 +94,7 @@ class WorkerPool:
     def pids(self) -> list[int]:
         """The process ids of the warm workers."""
         with self._lock:
-            return [w.process.pid for w in self._idle]
+            return [w.process.pid for w in self._idle if w.process.pid is not None]  # None only before start()
 
     def close(self) -> None:
         with self._lock:
@@ -177,7 +181,7 @@ def _describe_exit(code: int | None) -> str:
     return f"exit code {code}"
 
 
-def _rebuild(cls: type, state: dict[str, Any], message: str) -> PapercastError:
+def _rebuild(cls: type[PapercastError], state: dict[str, Any], message: str) -> PapercastError:
     """The worker's typed error, as the same class here (message, hint and any other fields)."""
     error = cls.__new__(cls)
     Exception.__init__(error, message)

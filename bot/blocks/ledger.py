@@ -61,7 +61,7 @@ class Ledger:
 
 def ledger_line(e: Episode, now: datetime, thread: str | None = None) -> str:
     stage = stage_name(e) if e.state == State.FAILED else STAGE_NAMES.get(e.state, e.state.value)
-    page = e.facts.get("page_url")
+    page = e.facts.page_url
     line = (f"*{link(thread, episode_title(e))}* · {stage} {progress_bar(e.state, e.failed_from)}"
             + (f" · {link(page, 'episode page')}" if page else "")
             + f"\nowner {user(e.owner)} · age {age(e.created_at, now)} · `{e.id}`")

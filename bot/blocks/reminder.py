@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from bot.blocks._kit import Block, actions, button, context, link, minutes, plain, section, user, value, when
 from bot.blocks.status_card import episode_title, stage_name, way_out_buttons
 from workflows.settings import FollowUp
 from workflows.states import State
 from workflows.store.records import Episode
 
-#: The reminder's action ids (buttons, and the reassign users_select).
-OWNER_ACTIONS = ("ship_check_now", "ship_snooze", "ship_reassign", "ship_i_fixed_it", "ship_publish_again",
-                 "ship_publish_by_hand")
-
 
 def owner_reminder(episode: Episode, diagnosis: str, *, snooze_minutes: float, escalate: bool = False,
                    reviewers: str = "", where: str = "dm", count: int | None = None,
-                   checked_at: str | None = None) -> tuple[str, list[Block]]:
+                   checked_at: datetime | None = None) -> tuple[str, list[Block]]:
     """(fallback text, blocks) of a reminder with the owner's buttons.
 
     ``where`` is "dm" (to the owner: the one that notifies them), "thread" (the episode's one reminder
@@ -23,7 +21,7 @@ def owner_reminder(episode: Episode, diagnosis: str, *, snooze_minutes: float, e
     "Publish again" and "Publish by hand" appear only when the episode's state allows them.
     """
     title = episode_title(episode)
-    gone = bool(episode.facts.get("reopened_at"))
+    gone = episode.facts.reopened_at is not None
     state = "was live and is not any more" if gone else "is not live yet"
     if escalate:
         lead = f"{reviewers + ': ' if reviewers else ''}*{title}* {state}, after {count or 'several'} reminders to its shipping owner."
@@ -58,8 +56,8 @@ def reminder_outcome(episode: Episode) -> tuple[str, list[Block]]:
     """An earlier reminder once the wait is over: the outcome instead of the buttons."""
     title = episode_title(episode)
     if episode.state == State.SHIPPED:
-        page = episode.facts.get("page_url")
-        at = episode.facts.get("shipped_at")
+        page = episode.facts.page_url
+        at = episode.facts.shipped_at
         text = (f":white_check_mark: *{link(page, title)}* shipped: the live site serves the approved files"
                 f"{f' (since {when(at)})' if at else ''}. Nothing more to do.")
     elif episode.state == State.AUDIO_READY:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.blocks._kit import Block, actions, button, clip, confirm, context, header, section, user, value, when
+from bot.blocks.notice import slack_text
 from workflows.audio.lexicon import said_as_text
 from workflows.intake.coverage import coverage_note
 from workflows.script.model import Script
@@ -18,8 +19,6 @@ _ICONS = {"error": ":red_circle:", "warning": ":large_orange_circle:", "note": "
           "info": ":large_blue_circle:"}
 _ORDER = {"error": 0, "warning": 1}
 _PARTS = {"title": "the title", "summary": "the summary", "show_notes": "the show notes"}
-#: The decision buttons' action ids, in the order they appear.
-REVIEW_ACTIONS = ("review_approve", "review_request_changes", "review_edit", "review_reject")
 
 
 def numbered_script(script: Script) -> str:
@@ -82,9 +81,9 @@ def review_message(episode: Episode, version: ScriptVersion, show: Show | None =
         section(preview, block_id="preview"),
     ]
     if show and (said := said_as_text(script, paper, show)):  # which words get a pronunciation, and how
-        blocks.append(context(said))
+        blocks.append(context(slack_text(said)))
     if paper:  # which sections and pages of the paper the script covers, and which it leaves out
-        blocks.append(context(coverage_note(paper, script)))
+        blocks.append(context(slack_text(coverage_note(paper, script))))
     findings = version.findings
     if findings:
         blocks += _finding_sections(findings, script)

@@ -10,23 +10,23 @@ from workflows.ship.actions import ways_out
 from workflows.states import State
 from workflows.store.records import Episode
 
-#: States in which the last live check is what is wrong (``facts["last_check"]``, written by every check).
+#: States in which the last live check is what is wrong (``facts.last_check``, written by every check).
 _CHECKED = (State.PUBLISHED, State.MANUAL_PUBLISH)
-#: Intake refusals about the file itself (``facts["error_kind"]``): reading the same bytes again fails the
+#: Intake refusals about the file itself (``facts.error_kind``): reading the same bytes again fails the
 #: same way, so the card asks for a fixed PDF instead of offering Retry.
 FILE_REFUSALS = frozenset({"not_pdf", "empty_file", "too_large", "damaged_pdf", "reader_failed",
                            "password_protected", "no_text", "too_many_pages", "too_little_text"})
 
 
 def episode_title(episode: Episode) -> str:
-    source = (episode.facts.get("source") or {}).get("name")
+    source = episode.facts.source.name
     return episode.title or source or episode.id
 
 
 def refused_file(episode: Episode) -> bool:
     """The dropped file itself was refused (damaged, protected, not a paper…): Retry cannot help."""
     return (episode.state == State.FAILED and episode.failed_step == "extract"
-            and episode.facts.get("error_kind") in FILE_REFUSALS and not episode.facts.get("retryable"))
+            and episode.facts.error_kind in FILE_REFUSALS and not episode.facts.retryable)
 
 
 def failed_upload(episode: Episode) -> bool:
@@ -38,9 +38,9 @@ def latest_problem(episode: Episode) -> str | None:
     """What went wrong last, if anything is wrong now: the failed step, or the last live check's diagnosis."""
     if episode.state == State.FAILED:
         return episode.error or f"The {episode.failed_step or 'last'} step failed."
-    last = episode.facts.get("last_check") or {}
-    if episode.state in _CHECKED and last and not last.get("shipped") and last.get("diagnosis"):
-        return str(last["diagnosis"])
+    last = episode.facts.last_check
+    if episode.state in _CHECKED and last and not last.shipped and last.diagnosis:
+        return last.diagnosis
     return None
 
 
@@ -57,14 +57,14 @@ def status_card(episode: Episode) -> tuple[str, list[Block]]:
     """(fallback text, blocks) of the status card."""
     stage = stage_name(episode)
     title = episode_title(episode)
-    page = episode.facts.get("page_url")
+    page = episode.facts.page_url
     lines = [
         f"*{link(page, title)}*",
         f"*Stage:* {stage}",
         f"{progress_bar(episode.state, episode.failed_from)}  {stage_line(episode.state, episode.failed_from)}",
         f"*Owner:* {user(episode.owner)}",
     ]
-    rendered = episode.facts.get("render_progress")
+    rendered = episode.facts.render_progress
     if episode.state == State.APPROVED and rendered:
         lines.append(f"*Audio:* {rendered[0]}/{rendered[1]} lines spoken")
     if page and episode.state in (State.PUBLISHED, State.MANUAL_PUBLISH, State.SHIPPED):
@@ -76,7 +76,7 @@ def status_card(episode: Episode) -> tuple[str, list[Block]]:
         lines.append(":page_facing_up: *What to do:* fix the file as said above and drop the fixed PDF in the channel; "
                      "it starts a new episode. A reviewer can dismiss this one.")
     if episode.state == State.DISMISSED:
-        who = episode.facts.get("dismissed_by")
+        who = episode.facts.dismissed_by
         lines.append(f"Dismissed{f' by {user(who)}' if who else ''}: papercast does nothing more with it.")
     blocks: list[Block] = [section("\n".join(lines), block_id="status")]
     if episode.state == State.FAILED:

@@ -134,16 +134,16 @@ def _run(base, data_dir: Path, pdf: Path | None, minutes: float, timeout: float,
         episode = _wait(ws, lambda: (e := store.get(episode.id)).state in {State.SHIPPED, State.FAILED, State.REJECTED} and e,
                         timeout, "the episode to ship")
         audio = store.artifacts(episode.id).get("audio")
-        live_url = episode.facts.get("live_url")
+        live_url = episode.facts.live_url
         served = None
         if live_url:
             served = hashlib.sha256(httpx.get(live_url, params={"demo": time.time()}, timeout=10).content).hexdigest()
         result = {
             "episode": episode.id, "state": episode.state.value, "live_url": live_url,
-            "page_url": episode.facts.get("page_url"), "feed_url": episode.facts.get("feed_url"),
-            "site_url": episode.facts.get("site_url"), "workspace_url": ws.url,
+            "page_url": episode.facts.page_url, "feed_url": episode.facts.feed_url,
+            "site_url": episode.facts.site_url, "workspace_url": ws.url,
             "audio_sha256": audio.sha256 if audio else None, "live_sha256": served,
-            "commit": episode.facts.get("commit"), "seconds": _stage_seconds(episode.created_at, store.audit(episode.id)),
+            "commit": episode.facts.commit, "seconds": _stage_seconds(episode.created_at, store.audit(episode.id)),
             "error": episode.error,
         }
         click.echo(json.dumps(result))

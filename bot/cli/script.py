@@ -9,16 +9,18 @@ import click
 
 from workflows.intake.extract import extract_paper
 from workflows.script.draft import draft_script
+from workflows.script.writers import writers
 from workflows.settings import load_settings
 
-#: The writers a person can pick (test writers register themselves, but are not offered here).
-WRITERS = ("claude", "offline")
+#: The writers a person can pick: the registered ones (built in: claude, offline; test doubles are registered by tests only).
+WRITERS = writers.ids()
 
 
 @click.command("script")
 @click.argument("pdf", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--writer", "writer", type=click.Choice(WRITERS), default=None,
-              help="Who writes the script: claude (needs ANTHROPIC_API_KEY) or offline; default: writer.backend.")
+              help="Who writes the script: claude (needs ANTHROPIC_API_KEY), offline, or another registered writer; "
+                   "default: writer.backend.")
 @click.option("--minutes", type=click.FloatRange(min=0.5, max=120), default=None,
               help="Target length in minutes; default: writer.target_minutes.")
 def command(pdf: Path, writer: str | None, minutes: float | None) -> None:

@@ -6,7 +6,8 @@ from datetime import datetime
 
 import click
 
-from workflows.store.db import make_engine, migrate
+from workflows.database import migrate
+from workflows.store.db import make_engine
 from workflows.store.episodes import EpisodeStore, utcnow
 from workflows.settings import load_settings
 
@@ -33,7 +34,7 @@ def command() -> None:
     now = utcnow()
     click.echo(f"{'EPISODE':<14} {'STATE':<16} {'OWNER':<12} {'AGE':>7}  TITLE / LAST CHECK")
     for e in ledger:
-        last = (e.facts.get("last_check") or {}).get("kind", "")
+        last = e.facts.last_check.kind if e.facts.last_check else ""
         note = f"  [{last}]" if last and e.is_unshipped else ""
         state = f"{e.state.value:<16}"
         state = state if e.is_unshipped else click.style(state, fg="green")

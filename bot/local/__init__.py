@@ -6,8 +6,8 @@ unchanged against it, pointed at :attr:`LocalWorkspace.api_url`.
 """
 
 from bot.local.sender import Attempt, Delivery, signature
-from bot.local.state import (APP_ID, BOT_ID, BOT_USER, CHANNEL_ID, CHANNEL_NAME, OTHER, OWNER, PRIVATE_CHANNEL_ID,
-                             PRIVATE_CHANNEL_NAME, REVIEWER, REVIEWERS_GROUP, TEAM_ID, dm_channel_id)
+from bot.local.directory import (APP_ID, BOT_ID, BOT_USER, CHANNEL_ID, CHANNEL_NAME, OTHER, OWNER, PRIVATE_CHANNEL_ID,
+                                 PRIVATE_CHANNEL_NAME, REVIEWER, REVIEWERS_GROUP, TEAM_ID, dm_channel_id)
 from bot.local.webapi import ApiCall
 from bot.local.workspace import LocalWorkspace, LocalWorkspaceError
 

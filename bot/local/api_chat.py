@@ -8,12 +8,13 @@ from typing import Any
 from bot.local.api_params import ApiError, Method, Params, check_blocks, thread_root
 from bot.local.objects import bot_message_fields, message_object
 from bot.local.payloads import block_elements
-from bot.local.state import (BOT_ID, BOT_USER, HUMANS, REVIEWER, REVIEWERS_GROUP, TEAM_DOMAIN, TEAM_ID,
-                             WorkspaceState, dm_channel_id)
+from bot.local import directory
+from bot.local.directory import BOT_ID, BOT_USER, HUMANS, REVIEWER, REVIEWERS_GROUP, TEAM_DOMAIN, TEAM_ID, dm_channel_id
+from bot.local.state import WorkspaceState
 
 
 def _channel(state: WorkspaceState, params: Params, name: str = "channel") -> str:
-    channel_id = state.resolve_channel(str(params.required(name)))
+    channel_id = directory.resolve_channel(str(params.required(name)))
     if channel_id is None:
         raise ApiError("channel_not_found")
     return channel_id
@@ -137,7 +138,7 @@ def chat_get_permalink(state: WorkspaceState, params: Params) -> dict[str, Any]:
 
 
 def conversations_info(state: WorkspaceState, params: Params) -> dict[str, Any]:
-    return {"channel": state.channel_object(_channel(state, params))}
+    return {"channel": directory.channel_object(_channel(state, params))}
 
 
 def _kind(channel: dict[str, Any]) -> str:
@@ -149,7 +150,7 @@ def _kind(channel: dict[str, Any]) -> str:
 def conversations_list(state: WorkspaceState, params: Params) -> dict[str, Any]:
     """Channels of the asked ``types`` (default public_channel), ``limit`` at a time with a cursor, like Slack."""
     types = str(params.get("types") or "public_channel").split(",")
-    channels = [c for c in map(state.channel_object, state.channel_ids()) if c and _kind(c) in types]
+    channels = [c for c in map(directory.channel_object, directory.channel_ids()) if c and _kind(c) in types]
     try:
         limit = max(1, min(int(params.get("limit") or 100), 1000))
         start = int(params.get("cursor") or 0)
@@ -170,12 +171,12 @@ def conversations_open(state: WorkspaceState, params: Params) -> dict[str, Any]:
         raise ApiError("user_not_found")
     channel_id = dm_channel_id(users[0])
     if params.flag("return_im"):
-        return {"channel": state.channel_object(channel_id), "no_op": True, "already_open": True}
+        return {"channel": directory.channel_object(channel_id), "no_op": True, "already_open": True}
     return {"channel": {"id": channel_id}, "no_op": True, "already_open": True}
 
 
 def users_info(state: WorkspaceState, params: Params) -> dict[str, Any]:
-    user = state.user_object(str(params.required("user")))
+    user = directory.user_object(str(params.required("user")))
     if user is None:
         raise ApiError("user_not_found")
     return {"user": user}

@@ -12,7 +12,9 @@ from typing import Any
 
 from bot.local.api_params import ApiError, Method, Params, check_blocks, thread_root
 from bot.local.objects import bot_message_fields, file_object, new_file_record
-from bot.local.state import BOT_USER, TEAM_ID, WorkspaceState
+from bot.local import directory
+from bot.local.directory import BOT_USER, TEAM_ID
+from bot.local.state import WorkspaceState
 
 
 def files_get_upload_url_external(state: WorkspaceState, params: Params) -> dict[str, Any]:
@@ -52,12 +54,12 @@ def share_files(state: WorkspaceState, channel_id: str, file_ids: list[str], *, 
             if channel_id.startswith("D"):
                 kind, listing = "private", "ims"
             else:
-                kind, listing = ("private", "groups") if state.is_private(channel_id) else ("public", "channels")
+                kind, listing = ("private", "groups") if directory.is_private(channel_id) else ("public", "channels")
             record.setdefault(listing, [])
             if channel_id not in record[listing]:
                 record[listing].append(channel_id)
             share = {"reply_users": [], "reply_users_count": 0, "reply_count": 0, "ts": stored["ts"],
-                     "channel_name": (state.channel_object(channel_id) or {}).get("name", ""), "team_id": TEAM_ID, "share_user_id": user_id}
+                     "channel_name": (directory.channel_object(channel_id) or {}).get("name", ""), "team_id": TEAM_ID, "share_user_id": user_id}
             if thread_ts:
                 share["thread_ts"] = thread_ts
             record["shares"].setdefault(kind, {}).setdefault(channel_id, []).append(share)
@@ -81,7 +83,7 @@ def files_complete_upload_external(state: WorkspaceState, params: Params) -> dic
                 record["title"] = f["title"]
         resolved = []
         for channel in channels:
-            channel_id = state.resolve_channel(channel)
+            channel_id = directory.resolve_channel(channel)
             if channel_id is None:
                 raise ApiError("channel_not_found")
             resolved.append(channel_id)

@@ -6,7 +6,8 @@ from typing import Any
 
 from bot.local.api_params import ApiError, Method, Params
 from bot.local.objects import new_view, replace_view_content
-from bot.local.state import HUMANS, WorkspaceState
+from bot.local.directory import HUMANS
+from bot.local.state import WorkspaceState
 
 _MAX_STACK = 3
 

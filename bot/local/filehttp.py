@@ -11,7 +11,8 @@ from __future__ import annotations
 from urllib.parse import unquote
 
 from bot.local.reply import Reply
-from bot.local.state import TEAM_ID, WorkspaceState
+from bot.local.directory import TEAM_ID
+from bot.local.state import WorkspaceState
 from bot.local.webapi import WebApi, parse_body
 
 LOGIN_PAGE = """<!DOCTYPE html>

@@ -13,7 +13,8 @@ import secrets
 from typing import Any
 from urllib.parse import quote
 
-from bot.local.state import APP_ID, BOT_ID, BOT_USER, TEAM_ID, WorkspaceState
+from bot.local.directory import APP_ID, BOT_ID, BOT_USER, TEAM_ID
+from bot.local.state import WorkspaceState
 
 _FILETYPES = {"application/pdf": ("pdf", "PDF"), "audio/mpeg": ("mp3", "MPEG Audio"), "text/plain": ("text", "Plain Text"),
               "audio/wav": ("wav", "WAV"), "audio/x-wav": ("wav", "WAV"), "text/markdown": ("markdown", "Markdown"),

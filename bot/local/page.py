@@ -14,7 +14,7 @@ from urllib.parse import parse_qs
 
 from bot.local.objects import message_object
 from bot.local.reply import Reply
-from bot.local.state import CHANNEL_ID, CHANNEL_NAME, HUMANS, PEOPLE, REVIEWER, dm_channel_id
+from bot.local.directory import CHANNEL_ID, CHANNEL_NAME, HUMANS, PEOPLE, REVIEWER, dm_channel_id
 from bot.local.webapi import parse_body
 from workflows.errors import PapercastError
 from workflows.ship.targets import site_info_path

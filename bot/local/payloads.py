@@ -13,8 +13,8 @@ import time
 from typing import Any
 from urllib.parse import urlencode
 
-from bot.local.state import (APP_ID, BOT_USER, CHANNEL_ID, CHANNEL_NAME, PEOPLE, PRIVATE_CHANNEL_ID,
-                             PRIVATE_CHANNEL_NAME, TEAM_DOMAIN, TEAM_ID)
+from bot.local.directory import (APP_ID, BOT_USER, CHANNEL_ID, CHANNEL_NAME, PEOPLE, PRIVATE_CHANNEL_ID,
+                                 PRIVATE_CHANNEL_NAME, TEAM_DOMAIN, TEAM_ID)
 
 #: The deprecated verification token Slack still puts in payloads; bolt ignores it.
 VERIFICATION_TOKEN = "local-verification-token"

@@ -17,36 +17,20 @@ from typing import Any, Callable, Iterable
 
 from bot.local import payloads, responses
 from bot.local.api_files import share_files
-from bot.local.api_views import checked_view
-from bot.local.api_params import ApiError, Params
-from bot.local.objects import file_object, message_object, new_file_record, new_view, replace_view_content
+from bot.local.driving import (LocalWorkspaceError, action_on, apply_response_action, channel_type, element_in,
+                               message_event)
+from bot.local.objects import file_object, message_object, new_file_record
+from bot.local.observing import Observing
 from bot.local.sender import Attempt, Delivery, Sender, Tamper
 from bot.local.server import WorkspaceServer
-from bot.local.state import (CHANNEL_ID, HUMANS, PRIVATE_CHANNEL_ID, TEAM_ID, ResponseUrl, WorkspaceState,
-                             dm_channel_id)
-from bot.local.webapi import ApiCall, Failure, WebApi
-from workflows.errors import PapercastError
+from bot.local.directory import CHANNEL_ID, HUMANS, TEAM_ID, dm_channel_id
+from bot.local.state import ResponseUrl, WorkspaceState
+from bot.local.webapi import WebApi
+
+__all__ = ["LocalWorkspace", "LocalWorkspaceError"]
 
 
-class LocalWorkspaceError(PapercastError):
-    """A driver call named something the local workspace does not have."""
-
-    kind = "local_workspace"
-
-
-def _channel_type(channel: str) -> str:
-    """A message event's ``channel_type``: im, group (a private channel: message.groups) or channel."""
-    if channel.startswith("D"):
-        return "im"
-    return "group" if channel in (PRIVATE_CHANNEL_ID,) or channel.startswith("G") else "channel"
-
-
-def _message_event(message: dict[str, Any], channel: str) -> dict[str, Any]:
-    """The ``message`` event Slack delivers for a message a person posted in ``channel``."""
-    return {**message, "channel": channel, "event_ts": message["ts"], "channel_type": _channel_type(channel)}
-
-
-class LocalWorkspace:
+class LocalWorkspace(Observing):
     """A local Slack workspace: Web API, event sender and web page on one loopback port.
 
     ``data_dir`` is the app's data directory; the workspace keeps its state under
@@ -114,7 +98,7 @@ class LocalWorkspace:
                 message["thread_ts"] = self._thread_root(channel, thread_ts)
                 message["parent_user_id"] = self.state.find_message(channel, message["thread_ts"]).get("user")
             posted = message_object(self.state, self.state.add_message(channel, message))
-        return {"message": posted, "delivery": self.deliver_event(_message_event(posted, channel))}
+        return {"message": posted, "delivery": self.deliver_event(message_event(posted, channel))}
 
     def drop_pdf(self, user_id: str, path: Path | str, text: str = "", *, channel: str = CHANNEL_ID,
                  thread_ts: str | None = None, filename: str | None = None, data: bytes | None = None,
@@ -139,7 +123,7 @@ class LocalWorkspace:
                                  extra={"subtype": "file_share"})
             message = message_object(self.state, stored)
             file = file_object(self.state, record["id"])
-        share = _message_event(message, channel)
+        share = message_event(message, channel)
         if slack_connect:
             share["files"] = [{"id": record["id"], "mode": "file_access", "file_access": "check_file_info",
                                "created": 0, "timestamp": 0, "user": ""}]
@@ -165,8 +149,8 @@ class LocalWorkspace:
         if found is None or found[0] != user_id:
             raise LocalWorkspaceError(f"{user_id} has no open view {view_id}.", "Call open_views() or home_view() first.")
         view = copy.deepcopy(found[1])
-        block_id, element = self._element(view.get("blocks", []), action_id)
-        payload = payloads.block_actions(user_id, [self._action(block_id, element, value)],
+        block_id, element = element_in(view.get("blocks", []), action_id)
+        payload = payloads.block_actions(user_id, [action_on(block_id, element, value)],
                                          trigger_id=self.state.issue_trigger(user_id), view=view)
         return self.sender.send_form("interaction", payloads.interaction_form(payload))
 
@@ -193,7 +177,7 @@ class LocalWorkspace:
         ack = delivery.ack_json() or {}
         action = ack.get("response_action") if delivery.acked else None
         errors = ack.get("errors") if action == "errors" else None
-        self._apply_response_action(user_id, view_id, delivery, ack)
+        apply_response_action(self.state, user_id, view_id, delivery, ack)
         return {"delivery": delivery, "response_action": action, "errors": errors,
                 "view": next((v for v in self.open_views(user_id) if v["id"] == view_id), None)}
 
@@ -260,76 +244,6 @@ class LocalWorkspace:
         return self.sender.send_event(envelope, retry_num=retry_num, retry_reason=retry_reason, retries=retries,
                                       tamper=tamper)
 
-    # --- looking ----------------------------------------------------------------------
-
-    def messages(self, channel: str | None = None, thread_ts: str | None = None) -> list[dict[str, Any]]:
-        """Top-level messages of ``channel`` (default #papercast), or one thread parent-first; oldest first."""
-        with self.state.lock:
-            return [message_object(self.state, m) for m in self.state.history(channel or CHANNEL_ID, thread_ts)]
-
-    def ephemerals(self, user_id: str) -> list[dict[str, Any]]:
-        """Ephemeral messages shown only to ``user_id``, oldest first."""
-        with self.state.lock:
-            return copy.deepcopy(self.state.mem.ephemerals.get(user_id, []))
-
-    def open_views(self, user_id: str) -> list[dict[str, Any]]:
-        """The modal stack ``user_id`` sees, root first (empty when no modal is open)."""
-        with self.state.lock:
-            return copy.deepcopy(self.state.view_stack(user_id))
-
-    def view_errors(self, view_id: str) -> dict[str, str]:
-        """Field errors the bot answered with ``response_action: errors`` for a view, by block_id."""
-        with self.state.lock:
-            return dict(self.state.mem.view_errors.get(view_id, {}))
-
-    def home_view(self, user_id: str) -> dict[str, Any] | None:
-        """The App Home view published for ``user_id``, or None."""
-        with self.state.lock:
-            return copy.deepcopy(self.state.home.get(user_id))
-
-    def file_bytes(self, file_id: str) -> bytes:
-        """The stored bytes of a file."""
-        return self.state.file_path(file_id).read_bytes()
-
-    def calls(self, method: str | None = None) -> list[ApiCall]:
-        """Web API calls the bot made (all, or of one method), oldest first."""
-        return self.api.calls(method)
-
-    def deliveries(self, kind: str | None = None) -> list[Delivery]:
-        """Requests delivered to the bot ("event", "interaction", "command"), with attempts and ack latency."""
-        return self.sender.deliveries(kind)
-
-    def fail_next(self, method: str, times: int = 1, how: Failure = "429", retry_after: int = 1) -> None:
-        """Make the next ``times`` calls of Web API ``method`` fail: "429" (HTTP 429 with
-        ``Retry-After: retry_after``), "500", or any error code answered as ``{"ok": false, "error": how}``."""
-        self.api.fail_next(method, times, how, retry_after)
-
-    def hold_shares(self, hold: bool = True) -> None:
-        """Make files.completeUploadExternal answer without sharing yet, as Slack does while it scans a file;
-        the shares happen at :meth:`release_shares` (or when holding stops)."""
-        with self.state.lock:
-            self.state.mem.hold_shares = hold
-        if not hold:
-            self.release_shares()
-
-    def release_shares(self) -> int:
-        """Share the uploads completed while shares were held; returns how many."""
-        with self.state.lock:
-            held, self.state.mem.held_shares = self.state.mem.held_shares, []
-            for share in held:
-                share()
-            return len(held)
-
-    def wait_for(self, predicate: Callable[[], Any], timeout: float = 10.0) -> Any:
-        """Block until ``predicate()`` is truthy, re-checking on every change in the workspace (and
-        every 50 ms); returns its value, or None after ``timeout`` seconds."""
-        return self.state.wait_for(predicate, timeout)
-
-    def wait_for_message(self, where: Callable[[dict[str, Any]], bool] = lambda m: True, *, channel: str | None = None,
-                         thread_ts: str | None = None, timeout: float = 10.0) -> dict[str, Any] | None:
-        """The first message (of a channel, or of a thread) matching ``where``, waiting up to ``timeout``."""
-        return self.wait_for(lambda: next((m for m in self.messages(channel, thread_ts) if where(m)), None), timeout)
-
     # --- helpers --------------------------------------------------------------------------
 
     def _subscribed(self, event: dict[str, Any]) -> bool:
@@ -337,7 +251,7 @@ class LocalWorkspace:
             return True
         name = event.get("type", "")
         if name == "message":
-            name = {"im": "message.im", "group": "message.groups"}.get(_channel_type(str(event.get("channel", ""))),
+            name = {"im": "message.im", "group": "message.groups"}.get(channel_type(str(event.get("channel", ""))),
                                                                        "message.channels")
         return name in self.subscribed_events
 
@@ -350,21 +264,6 @@ class LocalWorkspace:
         if root is None:
             raise LocalWorkspaceError(f"There is no message {thread_ts} in {channel}.", "Use the ts of a message in that channel.")
         return root
-
-    @staticmethod
-    def _element(blocks: list[dict[str, Any]], action_id: str) -> tuple[str, dict[str, Any]]:
-        found = payloads.find_element(blocks, action_id)
-        if found is None:
-            ids = [e.get("action_id") for b in blocks for e in payloads.block_elements(b)]
-            raise LocalWorkspaceError(f"No element with action_id {action_id!r} there.", f"Known action ids: {ids}.")
-        return found
-
-    @staticmethod
-    def _action(block_id: str, element: dict[str, Any], value: Any) -> dict[str, Any]:
-        try:
-            return payloads.action(block_id, element, value)
-        except ValueError as e:
-            raise LocalWorkspaceError(str(e), "Use a value from the element's options.") from None
 
     def _find_message(self, user_id: str, ts: str, channel: str | None) -> tuple[str, dict[str, Any], bool]:
         with self.state.lock:
@@ -384,37 +283,11 @@ class LocalWorkspace:
                         tamper: Tamper) -> Delivery:
         self._human(user_id)
         channel_id, message, is_ephemeral = self._find_message(user_id, ts, channel)
-        block_id, element = self._element(message.get("blocks", []), action_id)
+        block_id, element = element_in(message.get("blocks", []), action_id)
         target = ResponseUrl(user_id, channel_id, message_ts=ts, is_ephemeral=is_ephemeral,
                              thread_ts=message.get("thread_ts"))
         response_url = f"{self.url}response/{self.state.issue_response_url(target)}"
-        payload = payloads.block_actions(user_id, [self._action(block_id, element, value)],
+        payload = payloads.block_actions(user_id, [action_on(block_id, element, value)],
                                          trigger_id=self.state.issue_trigger(user_id), message=message,
                                          channel_id=channel_id, response_url=response_url, is_ephemeral=is_ephemeral)
         return self.sender.send_form("interaction", payloads.interaction_form(payload), tamper=tamper)
-
-    def _apply_response_action(self, user_id: str, view_id: str, delivery: Delivery, ack: dict[str, Any]) -> None:
-        if not delivery.acked:
-            return  # Slack keeps the modal open and shows a connection error
-        action = ack.get("response_action")
-        with self.state.lock:
-            stack = self.state.view_stack(user_id)
-            index = next((i for i, v in enumerate(stack) if v["id"] == view_id), None)
-            if index is None:
-                return
-            try:
-                if action == "errors":
-                    self.state.mem.view_errors[view_id] = dict(ack.get("errors") or {})
-                elif action == "update":
-                    replace_view_content(self.state, stack[index], checked_view(Params(view=ack.get("view")), "modal"))
-                    self.state.mem.view_errors.pop(view_id, None)
-                elif action == "push":
-                    spec = checked_view(Params(view=ack.get("view")), "modal")
-                    stack.append(new_view(self.state, spec, root_view_id=stack[0]["id"], previous_view_id=view_id))
-                elif action == "clear":
-                    stack.clear()
-                else:
-                    del stack[index:]
-            except ApiError:
-                self.state.mem.view_errors[view_id] = {"": "The app answered with a view Slack would reject."}
-            self.state.touch(persist=False)

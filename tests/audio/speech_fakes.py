@@ -1,4 +1,4 @@
-"""Speech backends for tests, registered through the real registry (and so also found by worker processes)."""
+"""Speech backends for tests, registered through the real registry when imported (and so also in worker processes)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,7 @@ import signal
 import numpy as np
 
 from workflows.audio import speech
-from workflows.audio.tone import ToneSpeech
-from workflows.settings import Environment, Show
+from workflows.testing.speech import ToneSpeech
 
 
 class CountingSpeech(ToneSpeech):
@@ -54,14 +53,7 @@ class DyingSpeech(ToneSpeech):
         return super().synthesize(text, voice)
 
 
-def _factory(cls):
-    def make(show: Show, env: Environment):
-        return cls()
-
-    make.__module__ = __name__
-    return make
-
-
-speech.register("counting", _factory(CountingSpeech))
-speech.register("exploding", _factory(ExplodingSpeech))
-speech.register("dying", _factory(DyingSpeech))
+# Each class is its own factory (the constructor takes the show and the environment), so a worker finds it by name.
+speech.backends.register("counting", CountingSpeech)
+speech.backends.register("exploding", ExplodingSpeech)
+speech.backends.register("dying", DyingSpeech)

@@ -36,7 +36,7 @@ def _run(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
     config.write_text(SHOW_TOML, encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "ANTHROPIC_", "HOSTED_TTS_", "PAPERCAST_"))}
     env.update(PAPERCAST_CONFIG=str(config), PAPERCAST_DATA_DIR=str(tmp_path / "var"))
-    code = "from bot.cli import main; main()"
+    code = "from workflows.testing import register_doubles; register_doubles(); from bot.cli import main; main()"
     return subprocess.run([sys.executable, "-c", code, "render", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
 
 

@@ -68,11 +68,11 @@ def test_the_review_lists_each_word_used_and_how_it_is_said():
     assert [(p.written, p.how) for p in said] == [
         ("LongEval", "word"), ("LaTeX", "show"), ("BERT", "word"), ("SciBERT", "word"), ("NLP", "letters"),
         ("Okonkwo", "name"), ("LLM", "letters")]
-    text = said_as_text(script, _paper(), _show(LaTeX="lay-tek"))
+    text = str(said_as_text(script, _paper(), _show(LaTeX="lay-tek")))
     assert "LaTeX “lay-tek” (as the show says it)" in text and "NLP “N L P” (as letters)" in text
     assert "Okonkwo (as written)" in text and "McDonald" not in text
-    assert said_as_text(make_script([("a", "Hello there."), ("b", "Hi.")], chapters=[("Opening", 0)]), None,
-                        _show()) == ""
+    assert str(said_as_text(make_script([("a", "Hello there."), ("b", "Hi.")], chapters=[("Opening", 0)]), None,
+                            _show())) == ""
 
 
 def test_the_review_message_shows_the_pronunciations():

@@ -8,15 +8,15 @@ import pytest
 from tests.audio.samples import make_script, make_show, median_f0
 from workflows.audio import speech
 from workflows.audio.assembly import assemble
-from workflows.audio.tone import ToneSpeech
 from workflows.audio.transcript import timestamp, webvtt
 from workflows.audio.wavfile import parse_wav, wav_bytes
 from workflows.settings import Audio, Environment
+from workflows.testing.speech import ToneSpeech
 
 
 def test_builtin_backends_are_registered():
-    """offline, hosted and tone are all available by id, the fake registered like the real ones."""
-    assert {"offline", "hosted", "tone"} <= set(speech.available())
+    """offline, hosted and tone are all available by id, the test's tone registered like the real ones."""
+    assert {"offline", "hosted", "tone"} <= set(speech.backends.ids())
 
 
 def test_unknown_backend_is_a_clear_error(tmp_path):

@@ -2,8 +2,9 @@
 
 ``slack`` starts a LocalWorkspace (Web API, file downloads, signed event sender),
 builds the bolt App against it with ``build_app``, serves it with ``serve_http`` on
-a free port, and runs the real intake and draft steps (the fake writer) so a
-dropped PDF reaches review.
+a free port, and runs the real intake and draft steps (the test's fake writer,
+registered by the ``fake_writer`` fixture and named by the show) so a dropped PDF
+reaches review.
 """
 
 from __future__ import annotations
@@ -15,13 +16,13 @@ from typing import Any
 import pytest
 
 from bot.app import build_app
-from bot.local import CHANNEL_ID, REVIEWER, LocalWorkspace
+from bot.local import REVIEWER, LocalWorkspace
 from bot.serve import HttpServer, serve_http
+from bot.slack_facts import slack_facts
 from tests.pdfs import one_column_paper
 from workflows import pipeline
 from workflows.people import RecordingPeople
 from workflows.runner import StepRunner
-from workflows.script.fake import FakeWriter
 from workflows.services import Services, build_services
 from workflows.settings import Environment, Settings, Show
 from workflows.states import State
@@ -50,7 +51,7 @@ class Slack:
         return episode
 
     def review_message(self, episode, version: int = 1) -> dict[str, Any]:
-        ts = self.ws.wait_for(lambda: (self.svc.store.get(episode.id).facts.get("review_messages") or {}).get(str(version)))
+        ts = self.ws.wait_for(lambda: slack_facts(self.svc.store.get(episode.id)).review_messages.get(str(version)))
         assert ts, "the review message was not posted"
         return next(m for m in self.ws.messages(thread_ts=episode.thread_ts) if m["ts"] == ts)
 
@@ -70,7 +71,8 @@ class Slack:
 def make_settings(ws: LocalWorkspace, data_dir: Path, **show: Any) -> Settings:
     env = Environment(slack_bot_token=ws.bot_token, slack_signing_secret=ws.signing_secret,
                       slack_api_url=ws.api_url, papercast_data_dir=data_dir)
-    return Settings(env=env, show=Show(**{"channel": "#papercast", "reviewers": [REVIEWER], **show}),
+    base = {"channel": "#papercast", "reviewers": [REVIEWER], "writer": {"backend": "fake"}}
+    return Settings(env=env, show=Show(**{**base, **show}),
                     show_source="tests/bot")
 
 
@@ -81,13 +83,12 @@ def show_overrides() -> dict[str, Any]:
 
 
 @pytest.fixture
-def slack(tmp_path, show_overrides):
+def slack(tmp_path, show_overrides, fake_writer):
     ws = LocalWorkspace(tmp_path / "ws").start()
     settings = make_settings(ws, tmp_path / "var", **show_overrides)
     svc = build_services(settings, RecordingPeople())
     svc.file_token = ws.bot_token
     svc.file_hosts = {"127.0.0.1"}
-    svc.overrides["writer"] = FakeWriter(settings)
     app = build_app(svc)
     steps = {k: v for k, v in pipeline.build_steps().items() if k in ("extract", "draft", "submit")}
     svc.runner = StepRunner(svc.store, steps, svc.people, svc)
@@ -97,4 +98,3 @@ def slack(tmp_path, show_overrides):
     server.stop()
     ws.stop()
     svc.runner.shutdown(wait=True)
-    assert CHANNEL_ID

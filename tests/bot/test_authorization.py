@@ -30,8 +30,8 @@ def test_a_reviewer_can_open_every_decision_modal(slack):
     for action_id, callback_id in (("review_approve", "approve_modal"), ("review_request_changes", "changes_modal"),
                                    ("review_edit", "edit_modal")):
         slack.ws.click(REVIEWER, review["ts"], action_id)
-        view = slack.ws.wait_for(lambda: next((v for v in slack.ws.open_views(REVIEWER)
-                                               if v["callback_id"] == callback_id), None))
+        view = slack.ws.wait_for(lambda callback_id=callback_id: next(
+            (v for v in slack.ws.open_views(REVIEWER) if v["callback_id"] == callback_id), None))
         assert view is not None, callback_id
         slack.ws.close_view(REVIEWER, view["id"])
 
@@ -73,8 +73,8 @@ def test_request_changes_sends_notes_back_and_edit_makes_a_new_version(slack):
     modal = slack.ws.wait_for(lambda: next((v for v in slack.ws.open_views(REVIEWER)
                                             if v["callback_id"] == "changes_modal"), None))
     slack.ws.submit_view(REVIEWER, modal["id"], {"notes": "Shorter intro, please."})
-    back = slack.ws.wait_for(lambda: (e := slack.svc.store.get(episode.id)).facts.get("review_notes") and e)
-    assert back.facts["review_notes"] == "Shorter intro, please."
+    back = slack.ws.wait_for(lambda: (e := slack.svc.store.get(episode.id)).facts.review_notes and e)
+    assert back.facts.review_notes == "Shorter intro, please."
     assert slack.svc.store.last_decision(episode.id, ["request_changes"]).actor == REVIEWER
 
 

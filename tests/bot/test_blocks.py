@@ -115,10 +115,13 @@ def test_snooze_and_wait_times_read_naturally():
 
 
 def test_a_published_card_links_the_episode_page():
-    """With facts["page_url"] (written at publish), the card's title and an "Episode page" line link the page."""
+    """With facts.page_url (written at publish), the card's title and an "Episode page" line link the page."""
     from bot.blocks import status_card
 
-    episode = _episode().model_copy(update={"state": State.SHIPPED, "facts": {"page_url": "https://show.example/ep/t/"}})
+    from workflows.store.facts import EpisodeFacts
+
+    episode = _episode().model_copy(update={"state": State.SHIPPED,
+                                            "facts": EpisodeFacts(page_url="https://show.example/ep/t/")})
     _, blocks = status_card(episode)
     text = blocks[0]["text"]["text"]
     assert "*<https://show.example/ep/t/|T>*" in text and "*Episode page:* <https://show.example/ep/t/|" in text

@@ -23,7 +23,6 @@ from workflows import pipeline
 from workflows.drops import Drops
 from workflows.people import RecordingPeople
 from workflows.runner import StepRunner
-from workflows.script.fake import FakeWriter
 from workflows.services import build_services
 from workflows.states import State
 
@@ -91,14 +90,13 @@ class FullDisk:
 
 
 @pytest.fixture
-def disk(tmp_path):
+def disk(tmp_path, fake_writer):
     with tiny_filesystem(tmp_path / "var", "8m") as fs:
         ws = LocalWorkspace(tmp_path / "ws").start()
         settings = make_settings(ws, tmp_path / "var")
         svc = build_services(settings, RecordingPeople())
         svc.file_token = ws.bot_token
         svc.file_hosts = {"127.0.0.1"}
-        svc.overrides["writer"] = FakeWriter(settings)
         timers = Timers()
         drops = WatchedDrops(svc, "test:1", schedule=timers, limit=1)
         app = build_app(svc, drops=drops)
@@ -141,7 +139,7 @@ def test_a_pdf_dropped_on_a_full_disk_is_answered_then_started_when_space_return
     disk.timers.run_next()
     assert disk.drops.waiting() == [] and disk.timers.planned == []
     episode = slack.episode_in(State.IN_REVIEW)
-    assert episode.thread_ts == root and episode.facts["source"]["id"] == dropped["file"]["id"]
+    assert episode.thread_ts == root and episode.facts.source.id == dropped["file"]["id"]
     assert len(disk.cards(root)) == 1 and disk.cards(root)[0]["ts"] == episode.status_ts
 
     late = slack.ws.deliver_event({}, event_id=message_event, retry_num=2, retry_reason="http_timeout")

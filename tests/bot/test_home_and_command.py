@@ -110,7 +110,7 @@ def test_dismiss_in_the_slash_reply_replaces_the_reply(slack):
 
 
 def test_a_published_episodes_diagnosis_shows_on_the_card_and_in_the_ledger(slack):
-    """Why a published episode is not live (facts["last_check"]) is the card's and the ledger's latest problem."""
+    """Why a published episode is not live (facts.last_check) is the card's and the ledger's latest problem."""
     eps = _episodes(slack)
     store = slack.svc.store
     ep = _moved(store, eps["open"], "extract", "draft", "submit", "approve", "render", "publish")

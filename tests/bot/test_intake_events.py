@@ -24,7 +24,7 @@ def test_a_slack_connect_pdf_is_looked_up_before_it_is_judged(slack):
     pdf = one_column_paper(slack.tmp / "paper.pdf")
     dropped = slack.ws.drop_pdf(REVIEWER, pdf, slack_connect=True)
     episode = slack.episode_in(State.IN_REVIEW)
-    assert episode.facts["source"]["name"] == "paper.pdf"
+    assert episode.facts.source.name == "paper.pdf"
     assert slack.ws.calls("files.info")[0].params["file"] == dropped["file"]["id"]
     replies = slack.ws.messages(thread_ts=dropped["message"]["ts"])
     assert not any("is not a PDF" in m.get("text", "") for m in replies)
@@ -60,7 +60,7 @@ def test_a_damaged_pdf_asks_for_a_fixed_pdf_instead_of_retry(slack):
     """A cut-off PDF fails for good: the card says to drop a fixed PDF, offers Dismiss, and no Retry."""
     dropped = slack.ws.drop_pdf(REVIEWER, truncated_pdf(slack.tmp / "cut.pdf"))
     episode = slack.episode_in(State.FAILED)
-    assert episode.facts["retryable"] is False
+    assert episode.facts.retryable is False
     card = slack.ws.wait_for_message(lambda m: "What to do" in str(m.get("blocks")), thread_ts=dropped["message"]["ts"])
     assert card is not None and "drop the fixed PDF" in str(card["blocks"])
     assert _ids(card) == {"episode_dismiss"}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.local import OTHER, REVIEWER, dm_channel_id
+from bot.slack_facts import slack_facts
 from workflows.states import State
 
 
@@ -34,7 +35,7 @@ def test_an_api_hiccup_is_retried_and_the_card_still_appears(slack, how):
     slack.ws.fail_next("chat.postMessage", times=1, how=how, retry_after=1)
     slack.drop()
     episode = slack.episode_in(State.IN_REVIEW)
-    assert episode.status_ts and "slack_failure" not in episode.facts
+    assert episode.status_ts and slack_facts(episode).slack_failure is None
     posts = slack.ws.calls("chat.postMessage")
     assert posts[0].ok is False and posts[1].ok is True
     assert posts[0].params.get("text") == posts[1].params.get("text")  # the same card, sent again
@@ -45,5 +46,5 @@ def test_a_card_that_cannot_be_updated_loses_no_state(slack):
     slack.ws.fail_next("chat.update", times=50, how="internal_error")
     slack.drop()
     episode = slack.episode_in(State.IN_REVIEW)
-    assert episode.facts["slack_failure"]["call"] == "status"
-    assert episode.facts["slack_failure"]["error"] == "internal_error"
+    failure = slack_facts(episode).slack_failure
+    assert failure is not None and (failure.call, failure.error) == ("status", "internal_error")

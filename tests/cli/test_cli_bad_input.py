@@ -33,10 +33,14 @@ voice = "heart-low"
 """
 
 
-def _papercast(args: list[str], *, cwd: Path = ROOT, timeout: float = 120, **env: str) -> subprocess.CompletedProcess:
+def _papercast(args: list[str], *, cwd: Path = ROOT, timeout: float = 120, doubles: bool = False,
+               **env: str) -> subprocess.CompletedProcess:
+    """The papercast command in a subprocess; with ``doubles``, the test doubles (speech = "tone") registered first."""
     clean = {k: v for k, v in os.environ.items()
              if not k.startswith(("SLACK_", "ANTHROPIC_", "HOSTED_TTS_", "DATABASE_URL", "PAPERCAST_"))}
-    return subprocess.run([sys.executable, "-c", "from bot.cli import main; main()", *args], cwd=cwd,
+    code = ("from workflows.testing import register_doubles; register_doubles(); " if doubles else "") + \
+        "from bot.cli import main; main()"
+    return subprocess.run([sys.executable, "-c", code, *args], cwd=cwd,
                           env={**clean, **env}, capture_output=True, text=True, timeout=timeout)
 
 
@@ -67,7 +71,7 @@ def test_render_leaves_the_current_directory_alone(tmp_path):
     config.write_text(TONE_SHOW, encoding="utf-8")
     work = tmp_path / "work"
     work.mkdir()
-    done = _papercast(["render", str(_script(tmp_path)), "--out", str(work / "out")], cwd=work,
+    done = _papercast(["render", str(_script(tmp_path)), "--out", str(work / "out")], cwd=work, doubles=True,
                       PAPERCAST_CONFIG=str(config), XDG_CACHE_HOME=str(tmp_path / "cache"), PYTHONPATH=str(ROOT))
     assert done.returncode == 0, done.stderr
     assert sorted(p.name for p in work.iterdir()) == ["out"]

@@ -7,7 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from workflows.store.db import make_engine, migrate
+from workflows.database import migrate
+from workflows.store.db import make_engine
 from workflows.store.episodes import EpisodeStore
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -61,7 +61,7 @@ def test_a_listener_opens_the_show_page_from_the_workspace_and_plays_the_episode
     expect(show.locator("h1")).to_have_text(pe.svc.show.name)
     show.get_by_role("link", name=pe.episode.title).click()
     expect(show.locator("h1")).to_have_text(pe.episode.title)
-    assert show.url == pe.episode.facts["page_url"]
+    assert show.url == pe.episode.facts.page_url
     show.locator("ol.chapters button").first.click()  # the first chapter's time: play from 0:00
     show.wait_for_function("() => { const a = document.getElementById('player');"
                            " return a.readyState >= 2 && !a.paused && a.currentTime > 0.5 && !a.error; }",  # time moves: it plays

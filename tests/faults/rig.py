@@ -17,7 +17,6 @@ import os
 import socket
 import subprocess
 import sys
-import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +24,7 @@ from pathlib import Path
 import httpx
 
 from bot.local import CHANNEL_ID, OWNER, REVIEWER, LocalWorkspace
+from tests.waiting import wait_until
 from workflows.failpoints import ENV as CRASH_ENV, EXIT_CODE
 from workflows.intake.sample import write_sample_paper
 from workflows.ship.local_site import LocalWebsite
@@ -122,22 +122,24 @@ class Rig:
         if crash_at:
             env[CRASH_ENV] = crash_at
         log = self.tmp / f"{name}.log"
-        process = subprocess.Popen([sys.executable, "-m", "bot.cli", "serve", "--http", "--port", str(port),
+        serve = "from workflows.testing import register_doubles; register_doubles(); from bot.cli import main; main()"
+        process = subprocess.Popen([sys.executable, "-c", serve, "serve", "--http", "--port", str(port),
                                     "--host", "127.0.0.1"], cwd=ROOT, env=env, stdout=log.open("ab"),
                                    stderr=subprocess.STDOUT)
         instance = Instance(process, port, log)
         self.instances.append(instance)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
+
+        def listening() -> bool:
             if not instance.alive():
                 raise AssertionError(f"instance {name} exited at start:\n{instance.tail()}")
             try:
                 with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                    break
+                    return True
             except OSError:
-                time.sleep(0.1)
-        else:
-            raise AssertionError(f"instance {name} never listened:\n{instance.tail()}")
+                return False
+
+        wait_until(listening, timeout=60, interval=0.1,
+                   what=lambda: f"instance {name} to listen on port {port}:\n{instance.tail()}")
         if serve_events:
             self.workspace.set_bot_url(instance.url)
         return instance
@@ -178,7 +180,8 @@ class Rig:
         ts, value = self.review_button(thread)
         try:
             self.workspace.click(REVIEWER, ts, "review_approve", value=value)
-            view = wait(lambda: next(iter(self.workspace.open_views(REVIEWER)), None), 30, "the approve dialog")
+            view = wait_until(lambda: next(iter(self.workspace.open_views(REVIEWER)), None), timeout=30,
+                              what="the approve dialog")
             self.workspace.submit_view(REVIEWER, view["id"], {"owner": OWNER})
         except AssertionError:
             raise
@@ -221,21 +224,13 @@ class Rig:
     def serves_committed_audio(self, episode_id: str) -> bool:
         episode = self.store.get(episode_id)
         audio = self.store.artifacts(episode_id).get("audio")
-        url = episode.facts.get("live_url") or (episode.facts.get("published_files") or {}).get("audio", {}).get("url")
+        files = episode.facts.published_files or {}
+        url = episode.facts.live_url or (files["audio"].url if "audio" in files else None)
         if audio is None or not url:
             return False
         got = httpx.get(url, timeout=10)
         return got.status_code == 200 and hashlib.sha256(got.content).hexdigest() == audio.sha256
 
-
-def wait(predicate, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError(f"gave up after {timeout:.0f} s waiting for {what}")
 
 
 SHIPPED_OR_STUCK = {State.SHIPPED, State.FAILED, State.REJECTED, State.DUPLICATE}

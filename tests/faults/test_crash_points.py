@@ -18,8 +18,10 @@ from datetime import datetime, timezone
 
 import pytest
 
-from tests.faults.rig import EXIT_KILLED, Rig, redeliver_unacked, wait
+from tests.faults.rig import EXIT_KILLED, Rig, redeliver_unacked
+from tests.waiting import wait_until
 from workflows.states import State
+from workflows.store.records import Episode
 
 pytestmark = [pytest.mark.slow, pytest.mark.faults]
 
@@ -58,15 +60,22 @@ def _run(rig: Rig, point: str, survivor: bool) -> dict:
         rig.route_to(first)
     thread = rig.drop()
     approved = False
-    deadline = time.monotonic() + 120
-    while first.alive() and time.monotonic() < deadline:
-        episode = rig.episode(thread)
-        if episode is not None and episode.state == State.SHIPPED:
-            break
+
+    def approve_when_asked(episode: Episode | None) -> None:
+        nonlocal approved  # the reviewer clicks Approve once, as people do
         if not approved and episode is not None and episode.state == State.IN_REVIEW and rig.review_button(thread):
             approved = True
             rig.approve(thread)
-        time.sleep(0.1)
+
+    def first_stopped() -> bool:
+        episode = rig.episode(thread)
+        if not first.alive() or (episode is not None and episode.state == State.SHIPPED):
+            return True
+        approve_when_asked(episode)
+        return False
+
+    wait_until(first_stopped, timeout=120, interval=0.1,
+               what=lambda: f"the first instance to reach {point}:\n{first.tail()}")
     try:  # a point right after a commit the driver can see (shipped) dies a moment after it is seen
         code = first.process.wait(timeout=10)
     except subprocess.TimeoutExpired:
@@ -79,20 +88,21 @@ def _run(rig: Rig, point: str, survivor: bool) -> dict:
     else:
         rig.route_to(second)
     redeliver_unacked(rig)
-    episode = wait(lambda: rig.episode(thread), 60, "the episode to exist")
+    episode = wait_until(lambda: rig.episode(thread), timeout=60, what="the episode to exist")
 
     def moved_on():
         return any(row.at > killed_at for row in rig.store.audit(episode.id))
 
-    while time.monotonic() - t0 < 120:
-        episode = rig.store.get(episode.id)
-        if episode.state == State.SHIPPED:
-            break
-        assert episode.state != State.FAILED, f"{episode.error}\n{second.tail()}"
-        if episode.state == State.IN_REVIEW and not approved and rig.review_button(thread):
-            approved = True
-            rig.approve(thread)
-        time.sleep(0.1)
+    def shipped() -> bool:
+        now = rig.store.get(episode.id)
+        assert now.state != State.FAILED, f"{now.error}\n{second.tail()}"
+        approve_when_asked(now)
+        return now.state == State.SHIPPED
+
+    wait_until(shipped, timeout=120, interval=0.1, what=lambda: (
+        f"the episode to ship after a crash at {point} (stuck in {rig.store.get(episode.id).state.value}):\n"
+        f"{second.tail()}"))
+    episode = rig.store.get(episode.id)
     resumed = next((row.at for row in rig.store.audit(episode.id) if row.at > killed_at), None)
     assert episode.state == State.SHIPPED, f"stuck in {episode.state.value} after a crash at {point}:\n{second.tail()}"
     keys = rig.effect_keys(thread)
@@ -103,7 +113,7 @@ def _run(rig: Rig, point: str, survivor: bool) -> dict:
         "review_messages": rig.review_messages(thread), "audio_uploads": rig.audio_uploads(thread),
         "duplicate_keys": {k: n for k, n in keys.items() if n > 1},
         "serves_committed": rig.serves_committed_audio(episode.id), "moved_on": moved_on(),
-        "final_lines": wait(lambda: rig.final_lines(thread), 30, "the final line"),
+        "final_lines": wait_until(lambda: rig.final_lines(thread), timeout=30, what="the final line"),
     }
 
 

@@ -19,13 +19,15 @@ from tests.faults.tinyfs import tiny_filesystem
 from tests.ship._instance import FAST
 from tests.ship.helpers import make_services, publish_now, ready_episode
 from tests.ship.standin_site import Answer, MisbehavingSite
+from tests.waiting import wait_until
 from workflows.failpoints import ENV as CRASH_ENV
 from workflows.failpoints import EXIT_CODE
 from workflows.ship.feed import feed_bytes
 from workflows.ship.followups import FollowUps, Outage
 from workflows.ship.local_site import LocalWebsite
 from workflows.states import State
-from workflows.store.db import make_engine, migrate
+from workflows.database import migrate
+from workflows.store.db import make_engine
 from workflows.store.episodes import EpisodeStore
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -103,17 +105,10 @@ def test_a_full_disk_pauses_follow_ups_and_they_resume_when_space_returns(full_d
         fu.shutdown()
 
 
-def _poll(predicate, what: str, timeout: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        assert time.monotonic() < deadline, what
-        time.sleep(0.05)
-
-
 def test_the_scheduler_thread_survives_a_full_disk_and_resumes_by_itself(full_disk, clock):
     """The real scheduler thread keeps trying through a full disk, and an instance started on a full disk becomes leader later."""
     fs, svc, ep = full_disk
-    svc = make_services(svc.data_dir, svc.settings.database_url, svc.store, clock, site=svc.overrides["local_site"],
+    svc = make_services(svc.data_dir, svc.settings.database_url, svc.store, clock, same_website=svc.website,
                         followup={"tick_seconds": 0.1, "leader_heartbeat_seconds": 0.1, "leader_lease_seconds": 3600})
     fu = FollowUps(svc, outage=Outage(first=0.05, most=0.2))
     fu.schedule_after_publish(ep.id)
@@ -121,10 +116,11 @@ def test_the_scheduler_thread_survives_a_full_disk_and_resumes_by_itself(full_di
     try:
         fs.fill()
         clock.advance(minutes=10)
-        _poll(lambda: fu.outage.failures >= 3, "the scheduler stopped trying")
+        wait_until(lambda: fu.outage.failures >= 3, timeout=20, what="the scheduler to keep trying on a full disk")
         assert svc.people.named("ping_owner") == [] and fu.scheduler.running
         fs.free()
-        _poll(lambda: len(svc.people.named("ping_owner")) == 1, "the scheduler did not resume after space returned")
+        wait_until(lambda: len(svc.people.named("ping_owner")) == 1, timeout=20,
+                   what="the scheduler to resume after space returned")
     finally:
         fu.shutdown()
 
@@ -132,10 +128,11 @@ def test_the_scheduler_thread_survives_a_full_disk_and_resumes_by_itself(full_di
     clock.advance(minutes=30)
     again = FollowUps(svc, outage=Outage(first=0.05, most=0.2)).start()
     try:
-        time.sleep(0.5)  # a few heartbeats on a full disk: no leader, nothing sent, nothing raised
+        time.sleep(0.5)  # nothing to poll for: a few heartbeats on a full disk must bring no leader, send nothing
         assert not again.leader.is_leader and len(svc.people.named("ping_owner")) == 1
         fs.free()
-        _poll(lambda: len(svc.people.named("ping_owner")) == 2, "an instance started on a full disk never led")
+        wait_until(lambda: len(svc.people.named("ping_owner")) == 2, timeout=20,
+                   what="an instance started on a full disk to become leader")
     finally:
         again.shutdown()
 

@@ -23,6 +23,7 @@ from sqlalchemy import update
 
 from bot.local import CHANNEL_ID, OWNER, REVIEWER, LocalWorkspace, dm_channel_id
 from bot.reviewers import Reviewers
+from bot.slack_facts import slack_facts
 from bot.slack_people import SlackPeople
 from bot.slack_uploads import ThreadUploads
 from tests.audio.samples import make_script
@@ -146,12 +147,12 @@ def test_a_crash_right_after_posting_the_review_message_leaves_one_review_and_on
     """Killed after the review message is posted, before its ts is stored: one review message, one script file."""
     _with_script(thread)
     thread.crash("review.posted", "ask_review", 1)
-    assert len(thread.keyed("review:v1")) == 1 and not thread.svc.store.get(thread.episode.id).facts.get("review_messages")
+    assert len(thread.keyed("review:v1")) == 1 and not slack_facts(thread.svc.store.get(thread.episode.id)).review_messages
     thread.again("ask_review", 1)
     thread.again("ask_review", 1)
     [review] = thread.keyed("review:v1")
-    facts = thread.svc.store.get(thread.episode.id).facts
-    assert facts["review_messages"] == {"1": review["ts"]} and facts["script_files"] == ["1"]
+    facts = slack_facts(thread.svc.store.get(thread.episode.id))
+    assert facts.review_messages == {"1": review["ts"]} and facts.script_files == ["1"]
     assert "review_approve" in json.dumps(review["blocks"])
     assert len(thread.uploads("-script-v1.md")) == 1 and len(thread.ws.calls("files.completeUploadExternal")) == 1
 
@@ -160,12 +161,12 @@ def test_a_crash_right_after_the_audio_upload_completed_leaves_one_upload(thread
     """Killed after files.completeUploadExternal, before audio_shared is stored: files.info shows it shared; no second upload."""
     _with_audio(thread)
     thread.crash("audio.shared", "share_audio")
-    assert len(thread.uploads(".mp3")) == 1 and not thread.svc.store.get(thread.episode.id).facts.get("audio_shared")
+    assert len(thread.uploads(".mp3")) == 1 and not slack_facts(thread.svc.store.get(thread.episode.id)).audio_shared
     thread.again("share_audio")
     thread.again("share_audio")
     [upload] = thread.uploads(".mp3")
     assert sorted(f["name"] for f in upload["files"]) == ["episode.mp3", "notes.md", "transcript.vtt"]
-    assert thread.svc.store.get(thread.episode.id).facts["audio_shared"] is True
+    assert slack_facts(thread.svc.store.get(thread.episode.id)).audio_shared is True
     assert len(thread.ws.calls("files.completeUploadExternal")) == 1
     assert len(thread.ws.calls("files.getUploadURLExternal")) == 3
     mp3 = next(f for f in upload["files"] if f["name"] == "episode.mp3")
@@ -181,7 +182,7 @@ def test_a_crash_after_the_upload_ids_are_recorded_but_before_sharing_shares_tho
     waited: list[float] = []
     thread.again("share_audio", _uploads={"settle_seconds": 2.0, "sleep": waited.append})
     [upload] = thread.uploads(".mp3")
-    recorded = thread.svc.store.get(thread.episode.id).facts["slack_uploads"]["audio"]["files"]
+    recorded = slack_facts(thread.svc.store.get(thread.episode.id)).slack_uploads["audio"].files
     assert sorted(f["id"] for f in upload["files"]) == sorted(recorded)
     assert len(thread.ws.calls("files.getUploadURLExternal")) == 3 and waited and sum(waited) <= 2.0
 
@@ -203,7 +204,7 @@ def test_a_share_slack_has_not_shown_yet_is_waited_for_not_completed_again(threa
     thread.ws.hold_shares(False)
     assert len(thread.uploads(".mp3")) == 1 and len(waited) == 1
     assert len(thread.ws.calls("files.completeUploadExternal")) == 1
-    assert thread.svc.store.get(thread.episode.id).facts["audio_shared"] is True
+    assert slack_facts(thread.svc.store.get(thread.episode.id)).audio_shared is True
 
 
 def test_a_crash_right_after_a_keyed_line_leaves_one_line(thread):

@@ -15,12 +15,12 @@ from __future__ import annotations
 import hashlib
 import secrets
 import subprocess
-import time
 
 import pytest
 
-from tests.faults.rig import EXIT_KILLED, Rig, wait
+from tests.faults.rig import EXIT_KILLED, Rig
 from tests.standins.s3 import MotoS3, export_credentials
+from tests.waiting import wait_until
 from workflows.states import State
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow, pytest.mark.faults]
@@ -54,16 +54,21 @@ def test_the_renderer_is_killed_and_an_instance_without_its_disk_ships_the_episo
         first = rig.start("first", crash_at=point, data_dir=first_dir)
         thread = rig.drop()
         approved = False
-        deadline = time.monotonic() + 120
-        while first.alive() and time.monotonic() < deadline:  # drive it to the render, as people do
+
+        def rendering() -> bool:  # drive it to the render, as people do
+            nonlocal approved
+            if not first.alive():
+                return True
             episode = rig.episode(thread)
             if episode is not None and episode.state == State.IN_REVIEW and not approved and rig.review_button(thread):
                 approved = True
                 rig.approve(thread)
-            if episode is not None and episode.facts.get("render_progress"):
-                break  # the first instance holds the render's lease now
+            if episode is not None and episode.facts.render_progress:
+                return True  # the first instance holds the render's lease now
             assert episode is None or episode.state != State.FAILED, f"{episode.error}\n{first.tail()}"
-            time.sleep(0.05)
+            return False
+
+        wait_until(rendering, timeout=120, what=lambda: f"the first instance to get to the render:\n{first.tail()}")
         episode = rig.episode(thread)
         assert episode is not None and approved, f"the first instance never got to the render:\n{first.tail()}"
 
@@ -76,13 +81,13 @@ def test_the_renderer_is_killed_and_an_instance_without_its_disk_ships_the_episo
             assert e.state != State.FAILED, f"{e.error}\n{second.tail()}"
             return e if e.state == State.SHIPPED else None
 
-        shipped = wait(done, 120, f"the second instance to ship the episode:\n{second.tail()}")
+        shipped = wait_until(done, timeout=120, what=lambda: f"the second instance to ship the episode:\n{second.tail()}")
         served = rig.serves_committed_audio(episode.id)
         commits = rig.remote_commits(episode.id)
         head = _git(rig.website.remote_url, "rev-parse", "refs/heads/main").decode().strip()
         arts = rig.store.artifacts(episode.id)
-        files = shipped.facts.get("published_files") or {}
-        committed = {kind: hashlib.sha256(_git(rig.website.remote_url, "show", f"{head}:{f['path']}")).hexdigest()
+        files = shipped.facts.published_files or {}
+        committed = {kind: hashlib.sha256(_git(rig.website.remote_url, "show", f"{head}:{f.path}")).hexdigest()
                      for kind, f in files.items()}
         objects = s3.client().list_objects_v2(Bucket=bucket, Prefix="papercast/").get("Contents", [])
         audio_key = f"/{bucket}/papercast/{arts['audio'].key}"
@@ -91,7 +96,7 @@ def test_the_renderer_is_killed_and_an_instance_without_its_disk_ships_the_episo
         s3.stop()
 
     assert served, "shipped, but the live site does not serve the committed audio"
-    assert commits == 1 and shipped.facts.get("commit") == head, (commits, shipped.facts.get("commit"), head)
+    assert commits == 1 and shipped.facts.commit == head, (commits, shipped.facts.commit, head)
     assert set(committed) >= {"audio", "transcript", "notes"}
     assert all(committed[kind] == arts[kind].sha256 for kind in committed), "the commit holds other bytes than the store"
     assert first_dir.resolve() != second_dir.resolve()

@@ -6,6 +6,7 @@ from types import SimpleNamespace
 
 from workflows.intake.coverage import coverage, coverage_note
 from workflows.intake.paper import Paper, Section
+from workflows.people import Icon
 
 SECTIONS = [("1 Introduction", 1, 1), ("2 Related Work", 1, 2), ("3 The LONGEVAL guidelines for faithful human evaluation", 2, 3),
             ("4 Results", 3, 4), ("5 Conclusion", 4, 4)]
@@ -47,6 +48,8 @@ def test_the_review_note_reads_a_stored_paper_and_a_script():
     """The review message's note takes the paper as stored (JSON) and the script's chapters and support quotes."""
     script = SimpleNamespace(chapters=[SimpleNamespace(title="Introduction")],
                              lines=[SimpleNamespace(support=["The text of 4 Results says something long enough to quote here."])])
-    note = coverage_note(_paper().model_dump(mode="json"), script)
-    assert note.startswith(":bookmark_tabs: Covers 2 of 5 sections (pages 1, 3-4): 1 Introduction, 4 Results.")
+    notice = coverage_note(_paper().model_dump(mode="json"), script)
+    note = str(notice)
+    assert notice.icon is Icon.COVERAGE
+    assert note.startswith("Covers 2 of 5 sections (pages 1, 3-4): 1 Introduction, 4 Results.")
     assert "Left out: 2 Related Work (pages 1-2), 3 The LONGEVAL" in note

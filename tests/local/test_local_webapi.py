@@ -162,8 +162,9 @@ def test_injected_failures_reach_the_client(client: WebClient, workspace: LocalW
     with pytest.raises(SlackApiError) as e:
         client.chat_postMessage(channel=CHANNEL_ID, text="x")
     assert e.value.response["error"] == "ratelimited"
-    with pytest.raises(Exception):
+    with pytest.raises(SlackApiError) as e:
         client.chat_postMessage(channel=CHANNEL_ID, text="x")
+    assert e.value.response.status_code == 500
     assert client.chat_postMessage(channel=CHANNEL_ID, text="ok")["ok"]
     assert [(c.status, c.error) for c in workspace.calls("chat.postMessage")] == [
         (429, "ratelimited"), (200, "ratelimited"), (500, None), (200, None)]

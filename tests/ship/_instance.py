@@ -16,7 +16,7 @@ import fcntl
 import json
 import os
 import sys
-import time
+import threading
 from datetime import datetime
 from pathlib import Path
 
@@ -42,7 +42,7 @@ class LoggingPeople(RecordingPeople):
         self._post("say", episode_id, key, text)
 
     def _post(self, method: str, episode_id: str, key: str | None, text: str) -> None:
-        line = {"pid": os.getpid(), "method": method, "episode": episode_id, "key": key, "text": text[:200]}
+        line = {"pid": os.getpid(), "method": method, "episode": episode_id, "key": key, "text": str(text)[:200]}
         with open(self.log, "a+") as f:
             fcntl.flock(f, fcntl.LOCK_EX)
             f.seek(0)
@@ -68,8 +68,7 @@ def main(mode: str, db_url: str, data_dir: str, base_url: str, log: str, now: st
         return
     FollowUps(svc).start()
     print("started", flush=True)
-    while True:
-        time.sleep(1)
+    threading.Event().wait()  # the scheduler thread works; this process lives until the test kills it
 
 
 if __name__ == "__main__":

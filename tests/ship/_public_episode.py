@@ -21,7 +21,8 @@ from workflows.script.offline import OfflineWriter
 from workflows.settings import Host
 from workflows.ship.local_site import LocalWebsite
 from workflows.states import State
-from workflows.store.db import make_engine, migrate
+from workflows.database import migrate
+from workflows.store.db import make_engine
 from workflows.store.episodes import EpisodeStore
 from workflows.store.schema import episodes
 

@@ -12,6 +12,7 @@ from workflows.artifacts import ArtifactStore
 from workflows.people import RecordingPeople
 from workflows.services import Services
 from workflows.settings import Environment, FollowUp, Publish, Settings, Show
+from workflows.ship.websites import build_website
 from workflows.states import State
 from workflows.store.schema import episodes
 
@@ -28,12 +29,15 @@ def make_settings(data_dir: Path, db_url: str, followup: dict | None = None, **p
     return Settings(env=env, show=show, show_source="test")
 
 
-def make_services(data_dir: Path, db_url: str, store, clock, *, site=None, followup: dict | None = None,
-                  **publish) -> Services:
+def make_services(data_dir: Path, db_url: str, store, clock, *, site=None, same_website=None,
+                  followup: dict | None = None, **publish) -> Services:
+    """Services on these settings; ``site``: the embedded local website, ``same_website``: another services' website."""
     svc = Services(settings=make_settings(data_dir, db_url, followup, **publish), store=store,
                    artifacts=ArtifactStore(data_dir / "artifacts"), people=RecordingPeople(), clock=clock)
-    if site is not None:
-        svc.overrides["local_site"] = site
+    if same_website is not None:
+        svc.website = same_website
+    elif site is not None:  # the embedded local website, used when no other website is configured
+        svc.website = build_website(svc.settings, local_site=site)
     return svc
 
 

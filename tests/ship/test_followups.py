@@ -111,8 +111,8 @@ def test_a_live_site_is_confirmed_a_minute_later_then_shipped_and_watched(svc, f
     site.tick()
     [outcome] = _run_at(followups, clock, 2, start)
     assert outcome.action == "confirming" and "confirming in 1 min" in outcome.diagnosis
-    first = svc.store.get(ep.id).facts["first_match"]
-    assert first["sha256"]["audio"] == svc.store.artifacts(ep.id)["audio"].sha256
+    first = svc.store.get(ep.id).facts.first_match
+    assert first.sha256["audio"] == svc.store.artifacts(ep.id)["audio"].sha256
     assert svc.store.get(ep.id).state == State.PUBLISHED
     assert followups.get(ep.id).due_at == start + timedelta(minutes=3)
     [outcome] = _run_at(followups, clock, 3, start)
@@ -225,7 +225,7 @@ def test_a_failing_check_between_two_matches_clears_the_first(manual, clock):
     clock.advance(seconds=30)
     live.gone()
     assert not actions.check_now(svc, ep.id, OWNER).confirming
-    assert svc.store.get(ep.id).facts["first_match"] is None
+    assert svc.store.get(ep.id).facts.first_match is None
     clock.advance(seconds=40)
     live.right()
     verdict = actions.check_now(svc, ep.id, OWNER)
@@ -263,7 +263,7 @@ def test_an_unreadable_repository_neither_ships_nor_clears_the_first_match(svc, 
     try:
         assert _actions(_run_at(followups, clock, 2, start)) == ["checked"]
         after = store.get(ep.id)
-        assert after.facts["last_check"]["kind"] == "repo_unreachable" and after.facts["first_match"] is not None
+        assert after.facts.last_check.kind == "repo_unreachable" and after.facts.first_match is not None
     finally:
         away.rename(site.remote_url)
     assert _actions(_run_at(followups, clock, 5, start)) == ["shipped"]
@@ -323,8 +323,8 @@ def test_a_shipped_episode_removed_by_a_force_push_is_reopened_with_a_way_out(sv
     after = store.get(ep.id)
     assert after.state == State.PUBLISHED and store.audit(ep.id)[-1].transition == "reopen"
     [(_, diagnosis, _)] = svc.people.named("ping_owner")
-    assert diagnosis == after.facts["last_check"]["diagnosis"] and diagnosis
-    assert after.facts["last_check"]["kind"] in ("commit_gone", "not_pushed", "not_committed")
+    assert diagnosis == after.facts.last_check.diagnosis and diagnosis
+    assert after.facts.last_check.kind in ("commit_gone", "not_pushed", "not_committed")
     p = followups.get(ep.id)
     assert p.phase == "follow" and p.due_at == clock.now + timedelta(minutes=1)
 
@@ -342,7 +342,7 @@ def test_publish_again_republishes_the_same_files_and_follows_up(svc, followups,
     from workflows.runner import StepRunner
 
     ep = publish_now(svc, ready_episode(svc))
-    gone = ep.facts["commit"]
+    gone = ep.facts.commit
     remote = site.remote_url
     git(f"--git-dir={remote}", "update-ref", "refs/heads/main", git(f"--git-dir={remote}", "rev-parse", "main~1"))
     followups.schedule_after_publish(ep.id)
@@ -360,7 +360,7 @@ def test_publish_again_republishes_the_same_files_and_follows_up(svc, followups,
     again = store.get(ep.id)
     assert again.state == State.PUBLISHED
     on_remote = git(f"--git-dir={remote}", "rev-list", "main").split()
-    assert again.facts["commit"] in on_remote and (gone in on_remote or again.facts["commit"] != gone)
+    assert again.facts.commit in on_remote and (gone in on_remote or again.facts.commit != gone)
     assert followups.get(ep.id) is not None
 
 
@@ -422,7 +422,7 @@ def test_a_restarted_instance_plans_its_wake_up_from_the_table(svc, clock, db_ur
     assert first.scheduler is None
 
     store2 = EpisodeStore(make_engine(db_url), clock=clock)  # as a restarted process would open it
-    svc2 = make_services(data_dir, db_url, store2, clock, site=svc.overrides["local_site"])
+    svc2 = make_services(data_dir, db_url, store2, clock, same_website=svc.website)
     second = FollowUps(svc2).start(paused=True)
     try:
         assert second.leader.is_leader, "the stopped leader handed its lease back"
@@ -462,7 +462,7 @@ def test_a_due_follow_up_is_done_by_one_instance_only(svc, clock, db_url, data_d
     a = FollowUps(svc)
     _published(svc, a)
     svc_b = make_services(data_dir, db_url, EpisodeStore(make_engine(db_url), clock=clock), clock,
-                          site=svc.overrides["local_site"])
+                          same_website=svc.website)
     b = FollowUps(svc_b)
     seen_by_b = []
     people.during = lambda: seen_by_b.extend(b.run_due(clock.now))
@@ -483,7 +483,7 @@ def test_a_claim_whose_holder_died_is_retaken_within_a_minute_and_not_repeated(s
     people.die = True
     assert a.run_due(clock.now) == []  # it pinged, then "died" before writing the outcome
     svc_b = make_services(data_dir, db_url, EpisodeStore(make_engine(db_url), clock=clock), clock,
-                          site=svc.overrides["local_site"])
+                          same_website=svc.website)
     svc_b.people = people  # the same Slack thread: a repeated ping with the same key posts nothing
     b = FollowUps(svc_b)
     clock.advance(seconds=30)
@@ -511,7 +511,7 @@ def test_a_published_episode_without_follow_ups_gets_them_at_start_and_at_every_
 
 def _instance(svc, db_url, data_dir, clock, people=None):
     other = make_services(data_dir, db_url, EpisodeStore(make_engine(db_url), clock=clock), clock,
-                          site=svc.overrides["local_site"])
+                          same_website=svc.website)
     if people is not None:
         other.people = people
     return FollowUps(other).start(paused=True)

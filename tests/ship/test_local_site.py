@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import time
-
 import httpx
 
 from tests.ship.helpers import AUDIO, make_services, make_settings, publish_now, ready_episode
+from tests.waiting import wait_until
 from workflows.ship.local_site import LocalWebsite
 from workflows.ship.targets import effective_publish_target
 
@@ -22,7 +21,7 @@ def test_a_push_goes_live_only_after_the_deploy_delay(data_dir, db_url, store, c
         clock.advance(seconds=119)
         assert site.tick() is None and httpx.get(url).status_code == 404
         clock.advance(seconds=1)
-        assert site.tick() == ep.facts["commit"] == site.deployed_sha
+        assert site.tick() == ep.facts.commit == site.deployed_sha
         r = httpx.get(url)
         assert r.status_code == 200 and r.content == AUDIO
         assert r.headers["content-type"] == "audio/mpeg" and r.headers["content-length"] == str(len(AUDIO))
@@ -39,15 +38,12 @@ def test_the_watcher_thread_deploys_and_a_restart_keeps_the_live_release(data_di
     try:
         svc = make_services(data_dir, db_url, store, clock, site=site)
         ep = publish_now(svc, ready_episode(svc))
-        deadline = time.monotonic() + 20
-        while site.deployed_sha != ep.facts["commit"] and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert site.deployed_sha == ep.facts["commit"]
+        wait_until(lambda: site.deployed_sha == ep.facts.commit, timeout=20, what="the watcher to deploy the push")
     finally:
         site.stop()
     again = LocalWebsite(data_dir, delay=0).start(watch=False)
     try:
-        assert again.deployed_sha == ep.facts["commit"]
+        assert again.deployed_sha == ep.facts.commit
         assert httpx.get(f"{again.base_url}/episodes/{ep.slug}/episode.mp3").content == AUDIO
     finally:
         again.stop()

@@ -15,8 +15,10 @@ import pytest
 
 from tests.ship.helpers import make_services, ready_episode
 from tests.ship.standin_site import MisbehavingSite
+from tests.waiting import waited
 from workflows.ship.followups import FollowUps
-from workflows.store.db import make_engine, migrate
+from workflows.database import migrate
+from workflows.store.db import make_engine
 from workflows.store.episodes import EpisodeStore, utcnow
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -39,13 +41,9 @@ def _repeats(log: Path) -> list[dict]:
     return [json.loads(line) for line in repeats.read_text().splitlines()] if repeats.exists() else []
 
 
-def _wait(predicate, timeout: float = 40.0) -> float:
-    started = time.monotonic()
-    while not predicate():
-        if time.monotonic() - started > timeout:
-            raise AssertionError("timed out waiting")
-        time.sleep(0.05)
-    return time.monotonic() - started
+def _wait(predicate, what: str, timeout: float = 40.0) -> float:
+    """Seconds until ``predicate()`` holds (the instances are real processes: this waits on them)."""
+    return waited(predicate, timeout=timeout, what=what)
 
 
 @pytest.fixture
@@ -82,16 +80,16 @@ def test_one_leader_one_ping_per_due_time_and_takeover_after_sigkill(pg_url, tmp
     log = tmp_path / "pings.jsonl"
     first = _start(pg_url, tmp_path / "a", base_url, log, tmp_path)
     procs.append(first)
-    _wait(lambda: len(_pings(log)) >= 2)
+    _wait(lambda: len(_pings(log)) >= 2, "the first instance's first 2 pings")
     second = _start(pg_url, tmp_path / "b", base_url, log, tmp_path)
     procs.append(second)
-    _wait(lambda: len(_pings(log)) >= 6)
+    _wait(lambda: len(_pings(log)) >= 6, "6 pings in all")
     assert {p["pid"] for p in _pings(log)} == {first.pid}, "the second instance sent follow-ups while not leader"
 
     os.kill(first.pid, signal.SIGKILL)
     first.wait(timeout=10)
     killed_at = len(_pings(log))
-    took = _wait(lambda: sum(p["pid"] == second.pid for p in _pings(log)) >= 3)
+    took = _wait(lambda: sum(p["pid"] == second.pid for p in _pings(log)) >= 3, "3 pings by the survivor")
     assert {p["pid"] for p in _pings(log)[killed_at:]} == {second.pid}
     _no_duplicates(log)
     print(f"takeover after SIGKILL: 3 pings by the survivor {took:.2f} s after the kill")
@@ -103,22 +101,23 @@ def test_a_frozen_leader_is_replaced_and_sends_nothing_when_it_resumes(pg_url, t
     log = tmp_path / "pings.jsonl"
     first = _start(pg_url, tmp_path / "a", base_url, log, tmp_path)
     procs.append(first)
-    _wait(lambda: len(_pings(log)) >= 2)
+    _wait(lambda: len(_pings(log)) >= 2, "the first instance's first 2 pings")
     second = _start(pg_url, tmp_path / "b", base_url, log, tmp_path)
     procs.append(second)
-    _wait(lambda: len(_pings(log)) >= 5)
+    _wait(lambda: len(_pings(log)) >= 5, "5 pings in all")
     assert {p["pid"] for p in _pings(log)} == {first.pid}
 
     os.kill(first.pid, signal.SIGSTOP)
-    time.sleep(0.05)  # let a write in flight land before counting
+    time.sleep(0.05)  # no condition to poll: a ping written just before the stop lands, then we count
     frozen_at = len(_pings(log))
-    took = _wait(lambda: any(p["pid"] == second.pid for p in _pings(log)), timeout=15)
+    took = _wait(lambda: any(p["pid"] == second.pid for p in _pings(log)), "a ping by the second instance", timeout=15)
     assert took < 2 + 0.3 + 3, f"took {took:.1f} s to take over (lease 2 s, heartbeat 0.3 s)"
-    _wait(lambda: sum(p["pid"] == second.pid for p in _pings(log)) >= 3)
+    _wait(lambda: sum(p["pid"] == second.pid for p in _pings(log)) >= 3, "3 pings by the second instance")
 
     os.kill(first.pid, signal.SIGCONT)
     resumed_at = len(_pings(log))
-    _wait(lambda: sum(p["pid"] == second.pid for p in _pings(log)[resumed_at:]) >= 5)
+    _wait(lambda: sum(p["pid"] == second.pid for p in _pings(log)[resumed_at:]) >= 5,
+          "5 pings by the second instance after the first resumed")
     after = _pings(log)[frozen_at:]
     assert {p["pid"] for p in after} == {second.pid}, "the frozen leader sent follow-ups after it resumed"
     assert first.poll() is None, "the old leader is still running (as a standby)"

@@ -47,7 +47,7 @@ def pub(tmp_path_factory):
 
 
 def _feed(pub):
-    raw = pub.get(pub.episode.facts["feed_url"]).content
+    raw = pub.get(pub.episode.facts.feed_url).content
     return raw, feedparser.parse(raw), etree.fromstring(raw)
 
 
@@ -62,13 +62,13 @@ def test_the_feed_parses_with_every_channel_element_apple_spotify_and_podcasting
     facts, show = pub.episode.facts, pub.svc.show
     assert not parsed.bozo and parsed.version == "rss20"
     feed = parsed.feed
-    assert feed.title == show.name and feed.link == facts["site_url"] and feed.language == "en"
+    assert feed.title == show.name and feed.link == facts.site_url and feed.language == "en"
     assert feed.summary == show.description and feed.author == show.publish.author_name
     assert feed.publisher_detail == {"name": show.publish.author_name, "email": show.publish.author_email}
     assert [t.term for t in feed.tags] == ["Science"]
     assert root.find(f"channel/{{{ITUNES_NS}}}explicit").text == "false"  # Apple's current values: true / false
     assert feed.image.href.endswith(".png") and root.find(f"channel/{{{ITUNES_NS}}}image").get("href") == feed.image.href
-    assert feed.podcast_guid == podcast_guid(facts["feed_url"])
+    assert feed.podcast_guid == podcast_guid(facts.feed_url)
     assert re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}", feed.podcast_guid)
 
 
@@ -86,7 +86,7 @@ def test_each_item_has_guid_enclosure_duration_description_transcript_and_chapte
     assert hashlib.sha256(served.content).hexdigest() == audio.sha256
     h, m, s = (int(x) for x in entry.itunes_duration.split(":"))
     assert h * 3600 + m * 60 + s == round(audio.duration_seconds)
-    assert entry.link == pub.episode.facts["page_url"] and entry.itunes_episodetype == "full"
+    assert entry.link == pub.episode.facts.page_url and entry.itunes_episodetype == "full"
     assert entry.summary.startswith("Ada and Ben read \u201cSparse Retrieval") and entry.summary != entry.title
     assert entry.podcast_transcript["type"] == "text/vtt"
     assert pub.get(entry.podcast_transcript["url"]).text.startswith("WEBVTT")
@@ -107,14 +107,14 @@ def test_the_artwork_is_a_square_png_between_1400_and_3000_px_made_from_the_show
 def test_the_chapters_json_is_podcasting_2_version_1_2_and_matches_the_mp3_chap_frames(pub):
     """chapters.json: version 1.2.0, numeric ascending startTime and a title each, the same marks as the MP3's
     CHAP frames, which a top-level CTOC lists in order."""
-    files = pub.episode.facts["published_files"]
-    doc = json.loads(pub.get(files["chapters"]["url"]).content)
+    files = pub.episode.facts.published_files
+    doc = json.loads(pub.get(files["chapters"].url).content)
     assert doc["version"] == CHAPTERS_VERSION == "1.2.0"
     chapters = doc["chapters"]
     assert len(chapters) >= 2 and all(set(c) == {"startTime", "title"} for c in chapters)
     starts = [c["startTime"] for c in chapters]
     assert all(isinstance(s, (int, float)) for s in starts) and starts == sorted(starts) and starts[0] == 0
-    mp3 = pub.get(files["audio"]["url"]).content
+    mp3 = pub.get(files["audio"].url).content
     tags = ID3(io.BytesIO(mp3))
     [toc] = tags.getall("CTOC")
     chaps = {c.element_id: c for c in tags.getall("CHAP")}
@@ -125,7 +125,7 @@ def test_the_chapters_json_is_podcasting_2_version_1_2_and_matches_the_mp3_chap_
 def test_the_episode_page_plays_the_mp3_and_shows_chapters_transcript_and_the_paper(pub):
     """The live episode page has the title, the description, an <audio> whose source is the served MP3, each
     chapter with its time, the transcript's lines, the paper's citation with its arXiv link, and the feed."""
-    page_url = pub.episode.facts["page_url"]
+    page_url = pub.episode.facts.page_url
     got = pub.get(page_url)
     assert got.status_code == 200 and got.headers["content-type"].startswith("text/html")
     html = etree.HTML(got.content)
@@ -148,12 +148,12 @@ def test_the_episode_page_plays_the_mp3_and_shows_chapters_transcript_and_the_pa
 def test_the_show_page_at_the_site_root_lists_every_episode_newest_first_with_the_feed(pub):
     """The local site's root serves the show page: every episode, newest first, linking its page, and the feed."""
     root = pub.site.base_url + "/"
-    assert pub.episode.facts["site_url"] == root
+    assert pub.episode.facts.site_url == root
     html = etree.HTML(pub.get(root).content)
     assert html.findtext(".//h1") == pub.svc.show.name
     links = [(a.text, a.get("href")) for a in html.iterfind(".//ol[@class='episodes']//h2/a")]
     assert [t for t, _ in links] == ["Second Reading", pub.episode.title]
-    assert pub.get(root + links[1][1]).url == pub.episode.facts["page_url"]
+    assert pub.get(root + links[1][1]).url == pub.episode.facts.page_url
     assert any(a.get("href") == "feed.xml" for a in html.iterfind(".//a"))
 
 
@@ -162,7 +162,7 @@ def test_republishing_keeps_the_guid_the_date_and_the_commit(pub):
     before_raw, before, _ = _feed(pub)
     again = pub.republish()
     after_raw, after, _ = _feed(pub)
-    assert again.facts["commit"] == pub.episode.facts["commit"]
+    assert again.facts.commit == pub.episode.facts.commit
     assert [(e.id, e.published) for e in after.entries] == [(e.id, e.published) for e in before.entries]
     assert after_raw == before_raw
 

@@ -40,7 +40,7 @@ def _show(bare: Path, ref: str, path: str) -> bytes:
 def test_publish_commits_pushes_and_ships_once_live(svc, site, clock):
     """An approved episode is committed with its trailers, pushed, and becomes shipped only after the deploy lands."""
     ep = _publish(svc, ready_episode(svc))
-    sha = ep.facts["commit"]
+    sha = ep.facts.commit
     assert ep.state == State.PUBLISHED
     assert git(f"--git-dir={site.remote_url}", "rev-parse", "main") == sha
     body = git(f"--git-dir={site.remote_url}", "log", "-1", "--format=%B", "main")
@@ -71,7 +71,8 @@ def test_publish_commits_pushes_and_ships_once_live(svc, site, clock):
     [(_, line)] = svc.people.named("say")
     assert f"Shipped and live: {site.base_url}/episodes/{ep.slug}/ · feed {site.base_url}/feed.xml ·" in line
     assert sha[:10] in line
-    assert arts["audio"].sha256 in line and f"{minutes} min from approval to live" in line and "<@UOWNER>" in line
+    assert arts["audio"].sha256 in line and f"{minutes} min from approval to live" in line and "owner @UOWNER" in line
+    assert svc.people.notices[-1][1].mentions() == ("UOWNER",)
 
 
 def test_feed_and_index_describe_the_episode(svc, site):
@@ -166,7 +167,7 @@ def test_what_a_person_left_in_papercasts_clone_is_saved_and_never_pushed(svc, s
     remote_head = git(f"--git-dir={site.remote_url}", "rev-parse", "main")
 
     ep = _publish(svc, ready_episode(svc, title="Second"))
-    commit = ep.facts["commit"]
+    commit = ep.facts.commit
     assert git(f"--git-dir={site.remote_url}", "rev-parse", "main") == commit
     assert git(f"--git-dir={site.remote_url}", "rev-parse", f"{commit}^") == remote_head  # only papercast's commit
     missing = subprocess.run(["git", f"--git-dir={site.remote_url}", "cat-file", "-e", unreviewed], capture_output=True)
@@ -175,7 +176,7 @@ def test_what_a_person_left_in_papercasts_clone_is_saved_and_never_pushed(svc, s
     assert all(p.startswith("static/") for p in changed) and len(changed) == 8  # the artwork was there already
     assert _show(site.remote_url, "main", "README.md").startswith(b"# Website")
 
-    saved = ep.facts["saved_local_work"]
+    saved = ep.facts.saved_local_work
     assert saved.startswith("refs/papercast/preserved/20261123T0900")
     assert git("rev-parse", f"{saved}^", cwd=clone) == unreviewed
     assert git("show", f"{saved}:README.md", cwd=clone) == "edited again"
@@ -186,7 +187,7 @@ def test_what_a_person_left_in_papercasts_clone_is_saved_and_never_pushed(svc, s
     assert git("rev-parse", "HEAD", cwd=clone) == commit
 
     third = _publish(svc, ready_episode(svc, title="Third"))  # nothing left by hand this time: nothing saved
-    assert "saved_local_work" not in third.facts
+    assert third.facts.saved_local_work is None
     assert git("for-each-ref", "--format=%(refname)", "refs/papercast/", cwd=clone).splitlines() == [saved]
 
 
@@ -332,7 +333,7 @@ def test_two_episodes_with_the_same_title_each_get_their_own_files(svc, site):
     first, second = _publish(svc, one), _publish(svc, two)
     site.tick()
     for ep, audio in ((first, AUDIO + b"one"), (second, AUDIO + b"two")):
-        r = httpx.get(ep.facts["published_files"]["audio"]["url"], timeout=5)
+        r = httpx.get(ep.facts.published_files["audio"].url, timeout=5)
         assert r.status_code == 200 and r.content == audio
     items = list(etree.fromstring(_show(site.remote_url, "main", "static/feed.xml")).iter("item"))
     assert sorted(i.findtext("guid") for i in items) == sorted([one.id, two.id])
@@ -357,7 +358,8 @@ def test_migration_3_renames_duplicate_slugs_and_then_refuses_them(request, tmp_
     from sqlalchemy import insert, select, text
     from sqlalchemy.exc import IntegrityError
 
-    from workflows.store.db import make_engine, migrate
+    from workflows.database import migrate
+    from workflows.store.db import make_engine
     from workflows.store.schema import episodes
 
     url = f"sqlite:///{tmp_path / 'old.db'}" if backend == "sqlite" else request.getfixturevalue("pg_url")
@@ -433,7 +435,7 @@ def test_the_step_runner_publishes_and_starts_the_follow_ups(svc, site, clock):
     try:
         ep = ready_episode(svc)
         after = runner.advance(ep.id)
-        assert after.state == State.PUBLISHED and after.facts["commit"] == git(f"--git-dir={site.remote_url}", "rev-parse", "main")
+        assert after.state == State.PUBLISHED and after.facts.commit == git(f"--git-dir={site.remote_url}", "rev-parse", "main")
         assert followups.get(ep.id).due_at == clock.now + timedelta(minutes=1)
         hook = site.remote_url / "hooks" / "pre-receive"
         hook.write_text("#!/bin/sh\nexit 1\n")

@@ -27,11 +27,11 @@ def test_with_pages_off_no_html_is_written_and_the_feed_links_the_mp3(data_dir, 
     ep = publish_now(svc, ready_episode(svc))
     changed = git(f"--git-dir={site.remote_url}", "show", "--name-only", "--format=", "main").splitlines()
     assert not [p for p in changed if p.endswith(".html")] and any(p.endswith("chapters.json") for p in changed)
-    assert "page" not in ep.facts["published_files"]
-    audio_url = ep.facts["published_files"]["audio"]["url"]
-    assert ep.facts["page_url"] == audio_url
+    assert "page" not in ep.facts.published_files
+    audio_url = ep.facts.published_files["audio"].url
+    assert ep.facts.page_url == audio_url
     site.tick()
-    feed = etree.fromstring(httpx.get(ep.facts["feed_url"]).content)
+    feed = etree.fromstring(httpx.get(ep.facts.feed_url).content)
     assert feed.findtext("channel/item/link") == audio_url
 
 

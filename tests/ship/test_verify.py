@@ -66,7 +66,7 @@ def test_each_wrong_answer_from_the_site_has_its_own_diagnosis(vsvc, site, live,
     assert not check.shipped and check.problem.kind == kind
     assert _audio_path(ep) in check.diagnosis
     assert vsvc.store.get(ep.id).state == State.PUBLISHED and vsvc.people.named("say") == []
-    assert vsvc.store.get(ep.id).facts["last_check"]["kind"] == kind
+    assert vsvc.store.get(ep.id).facts.last_check.kind == kind
 
 
 def test_not_deployed_is_a_404_after_the_push(vsvc, site):
@@ -126,9 +126,9 @@ def test_a_content_identical_rewrite_of_the_commit_is_still_published(vsvc, site
     git("push", "-q", "--force", "origin", "main", cwd=work)
     rewritten = git("rev-parse", "HEAD", cwd=work)
     check = check_episode(vsvc, vsvc.store.get(ep.id))
-    assert check.shipped and rewritten != ep.facts["commit"]
+    assert check.shipped and rewritten != ep.facts.commit
     assert check.findings[0].message == (f"The approved files are committed as {rewritten[:10]} "
-                                         f"(rewritten from {ep.facts['commit'][:10]}).")
+                                         f"(rewritten from {ep.facts.commit[:10]}).")
     assert check.findings[1].commit == rewritten
 
 
@@ -140,14 +140,14 @@ def test_a_commit_force_pushed_away_is_commit_gone_with_publish_again(vsvc, site
     check = check_and_ship(vsvc, ep.id)
     assert check.problem.kind == "commit_gone" and not check.shipped
     assert "Publish again" in check.diagnosis and "Retry" not in check.diagnosis
-    assert ep.facts["commit"][:10] in check.diagnosis and "episode.mp3" in check.diagnosis
+    assert ep.facts.commit[:10] in check.diagnosis and "episode.mp3" in check.diagnosis
 
 
 def test_files_changed_by_a_later_commit_are_replaced_on_remote(vsvc, site, tmp_path):
     """A later commit that overwrites an approved file on the branch is named, with the path, even if it is served."""
     ep = _published_and_deployed(vsvc, site)
     work = _work_clone(site, tmp_path)
-    notes = ep.facts["published_files"]["notes"]["path"]
+    notes = ep.facts.published_files["notes"].path
     (work / notes).write_text("# Edited by hand\n", encoding="utf-8")
     git("commit", "-q", "-am", "Fix a typo", cwd=work)
     git("push", "-q", "origin", "main", cwd=work)

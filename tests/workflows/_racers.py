@@ -5,19 +5,20 @@ from __future__ import annotations
 import json
 import sys
 import time
+from datetime import timedelta
 from pathlib import Path
 
 from workflows.errors import ConcurrentTransition, TransitionNotAllowed
 from workflows.people import RecordingPeople
 from workflows.runner import StepResult, StepRunner
 from workflows.store.db import make_engine
-from workflows.store.episodes import EpisodeStore
+from workflows.store.episodes import EpisodeStore, utcnow
 
 
 def race(url: str, episode_id: str, version: int, start_at: float, who: str) -> None:
     """Wait for a shared start time, then try to approve; print won/lost as JSON."""
     store = EpisodeStore(make_engine(url))
-    while time.time() < start_at:
+    while time.time() < start_at:  # a start barrier across processes, not a wait for a result
         time.sleep(0.001)
     try:
         store.transition(episode_id, "approve", actor=who, expected_version=version, updates={"owner": who})
@@ -58,11 +59,16 @@ def steps_with_effects(effects_log: Path, block_in: str | None):
     return {"extract": extract, "draft": draft, "submit": submit}
 
 
-def run(url: str, effects_log: str, block_in: str) -> None:
-    """Resume every unfinished episode with the effect-logging steps, then wait for them."""
+def run(url: str, effects_log: str, block_in: str, ahead_seconds: str = "0") -> None:
+    """Resume every unfinished episode with the effect-logging steps, then wait for them.
+
+    ``ahead_seconds``: the runner's clock runs that far ahead of the wall clock (leases taken by
+    others look that much older), so a test moves time instead of sleeping it away.
+    """
     store = EpisodeStore(make_engine(url))
+    ahead = timedelta(seconds=float(ahead_seconds))
     runner = StepRunner(store, steps_with_effects(Path(effects_log), block_in or None), RecordingPeople(),
-                        lease_seconds=1.0)
+                        lease_seconds=1.0, clock=lambda: utcnow() + ahead)
     for f in [runner.kick(i) for i in runner.resume_all()]:
         f.result()
     print("resumed-done", flush=True)

@@ -6,14 +6,15 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from collections import Counter
+from datetime import datetime, timezone
 from pathlib import Path
 
 from workflows.errors import IntakeError
-from workflows.people import RecordingPeople
+from workflows.people import Icon, RecordingPeople
 from workflows.runner import StepRunner
 from workflows.states import State
+from tests.waiting import wait_until
 from tests.workflows._racers import steps_with_effects
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -46,7 +47,8 @@ def test_a_failing_step_records_step_error_and_tells_the_thread(store, tmp_path)
     after = runner.advance(ep.id)
     assert (after.state, after.failed_step, after.failed_from) == (State.FAILED, "extract", State.RECEIVED)
     assert after.error == "This file is not a PDF. Upload the paper as a PDF."
-    assert people.named("say") == [(ep.id, ":warning: This file is not a PDF. Upload the paper as a PDF.")]
+    assert people.named("say") == [(ep.id, "This file is not a PDF. Upload the paper as a PDF.")]
+    assert [notice.icon for _, notice in people.notices] == [Icon.WARNING]
 
 
 def test_an_unexpected_exception_fails_the_step_not_the_runner(store):
@@ -58,14 +60,14 @@ def test_an_unexpected_exception_fails_the_step_not_the_runner(store):
     ep = store.create(uploader="U1", channel="C1")
     after = runner.kick(ep.id).result(timeout=30)
     assert after.state == State.FAILED and "KeyError" in after.error and "Retry" in after.error
-    assert after.facts["retryable"] is True
+    assert after.facts.retryable is True
 
 
 def test_a_step_held_by_another_instance_is_left_alone(store, tmp_path):
     """While another instance holds the episode's lease, this one does not run its step."""
     log = tmp_path / "effects.log"
     ep = store.create(uploader="U1", channel="C1")
-    assert store.take_lease(ep.id, "other-instance", 60, time.time())
+    assert store.take_lease(ep.id, "other-instance", 60, datetime.now(timezone.utc))
     runner = StepRunner(store, steps_with_effects(log, None), RecordingPeople())
     assert runner.advance(ep.id).state == State.RECEIVED
     assert not log.exists()
@@ -78,20 +80,19 @@ def test_sigkill_in_the_middle_of_a_step_resumes_without_repeating_effects(store
     other = store.create(uploader="U1", channel="C1")  # a second unfinished episode, resumed too
     victim = subprocess.Popen([sys.executable, "-m", "tests.workflows._racers", "run", db_url, str(log), "extract"],
                               cwd=ROOT, stdout=subprocess.PIPE, text=True)
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        if len(list(tmp_path.glob("effects.log.*.blocked"))) >= 2:  # both episodes blocked mid-step
-            break
-        time.sleep(0.05)
-    else:
+    try:
+        wait_until(lambda: len(list(tmp_path.glob("effects.log.*.blocked"))) >= 2, timeout=60,
+                   what="the first process to block mid-step in both episodes")
+    except AssertionError:
         victim.kill()
-        raise AssertionError("the first process never reached the middle of its step")
+        raise
     os.kill(victim.pid, signal.SIGKILL)
     victim.wait(timeout=30)
     assert store.get(ep.id).state == State.RECEIVED  # the step did not commit
 
-    time.sleep(1.1)  # the dead process's lease (1 s in this test) must run out: that is the takeover under test
-    survivor = subprocess.run([sys.executable, "-m", "tests.workflows._racers", "run", db_url, str(log), ""],
+    # The dead process's lease (1 s in this test) must run out: that is the takeover under test. The survivor's
+    # injected clock runs 5 s ahead, so for it the lease has expired without anyone waiting.
+    survivor = subprocess.run([sys.executable, "-m", "tests.workflows._racers", "run", db_url, str(log), "", "5"],
                               cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert "resumed-done" in survivor.stdout, survivor.stderr
     for episode in (ep, other):

@@ -23,7 +23,7 @@ def test_a_sweep_picks_up_an_episode_whose_holder_died_once_its_lease_ran_out(st
     """An episode leased by a dead instance waits out the lease, then the next sweep moves it on."""
     log = tmp_path / "effects.log"
     ep = store.create(uploader="U1", channel="C1")
-    assert store.take_lease(ep.id, "dead-instance", 30, clock().timestamp())
+    assert store.take_lease(ep.id, "dead-instance", 30, clock())
     runner = _runner(store, steps_with_effects(log, None), clock)
     try:
         assert runner.sweep() == []
@@ -100,13 +100,13 @@ def test_a_runner_that_lost_its_lease_touches_nothing_more(store, clock, tmp_pat
         future = runner.kick(ep.id)
         assert paused.wait(30)
         clock.advance(hours=2)
-        assert store.take_lease(ep.id, "the-other-instance", 30, clock().timestamp())
+        assert store.take_lease(ep.id, "the-other-instance", 30, clock())
         resume.set()
         assert future.result(timeout=30) is None
         after = store.get(ep.id)
         assert (after.state, after.version) == (State.RECEIVED, 1)
         assert log.read_text().splitlines() == ["downloaded"]
-        assert store.lease_holder(ep.id, clock().timestamp()) == "the-other-instance"
+        assert store.lease_holder(ep.id, clock()) == "the-other-instance"
     finally:
         runner.shutdown()
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 import os
 import signal
 import threading
-import time
 
 import pytest
 
+from tests.waiting import wait_until
 from workflows.errors import ConfigError, PapercastError
 from workflows.worker import WorkerPool
 
@@ -82,8 +82,7 @@ def test_a_warm_worker_killed_while_idle_is_replaced_before_the_next_job(pool):
     """A warm worker that died between jobs (the OOM killer, an operator) costs the next job nothing."""
     idle = run(pool, "pid")
     os.kill(idle, signal.SIGKILL)
-    while _alive(idle):
-        time.sleep(0.01)
+    wait_until(lambda: not _alive(idle), timeout=10, what=f"the killed worker {idle} to end", interval=0.01)
     after = run(pool, "pid")
     assert after != idle and pool.pids() == [after]
 

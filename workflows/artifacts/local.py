@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from workflows.artifacts.errors import ArtifactCorrupt, ArtifactMissing
 from workflows.artifacts.model import Artifact
+from workflows.artifacts.registry import stores
 
 if TYPE_CHECKING:
     from workflows.doctor import Check
@@ -151,3 +152,6 @@ def _unlink(path: str) -> None:
         os.unlink(path)
     except FileNotFoundError:
         pass
+
+
+stores.register("local", ArtifactStore.from_config)

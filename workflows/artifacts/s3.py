@@ -32,7 +32,7 @@ from workflows.artifacts.errors import (
 )
 from workflows.artifacts.local import ArtifactStore, _unlink
 from workflows.artifacts.model import Artifact, content_key
-from workflows.artifacts.registry import register_backend
+from workflows.artifacts.registry import stores
 from workflows.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -50,7 +50,6 @@ _REFUSED = {"403", "AccessDenied", "Forbidden", "InvalidAccessKeyId", "Signature
             "AllAccessDisabled", "AccountProblem", "InvalidBucketName", "PermanentRedirect", "301"}
 
 
-@register_backend
 class S3ArtifactStore(ArtifactStore):
     """Content-keyed objects in one bucket (under an optional prefix), with a local cache."""
 
@@ -243,3 +242,6 @@ def _display(url: str | None) -> str:
     parts = urlsplit(url or "")
     host = parts.hostname or ""
     return f"{parts.scheme}://{host}{':' + str(parts.port) if parts.port else ''}" if parts.scheme else (url or "")
+
+
+stores.register("s3", S3ArtifactStore.from_config)

@@ -168,4 +168,4 @@ def _factory(show: Show, env: Environment) -> ElevenLabsSpeech:
     return ElevenLabsSpeech(show.audio, env.elevenlabs_api_key)
 
 
-speech.register("elevenlabs", _factory)
+speech.backends.register("elevenlabs", _factory)

@@ -109,8 +109,9 @@ class HostedSpeech:
                         "Check the host's voice and audio.hosted_tts_model in papercast.toml.",
                     )
                 problem = f"answered HTTP {response.status_code}"
-                wait = _retry_after(response) if response.status_code == 429 else wait
-                wait = wait if wait is not None else min(2.0**attempt, 30.0)
+                retry_after = _retry_after(response) if response.status_code == 429 else None
+                if retry_after is not None:
+                    wait = retry_after
             if attempt < self._retries:
                 self._sleep(min(wait, _MAX_WAIT_SECONDS))
         raise HostedSpeechError(
@@ -174,4 +175,4 @@ def _factory(show: Show, env: Environment) -> HostedSpeech:
     return HostedSpeech(show.audio, env.hosted_tts_api_key)
 
 
-speech.register("hosted", _factory)
+speech.backends.register("hosted", _factory)

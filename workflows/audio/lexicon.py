@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Iterable, Literal
 
 from workflows.intake.paper import Paper
+from workflows.people import Icon, Notice
 from workflows.script.model import Script
 from workflows.settings import Show
 
@@ -120,14 +121,14 @@ def said_as(script: Script, paper: Paper | dict | None, show: Show) -> list[Pron
     return lexicon_for(show, paper, script).used_in(line.text for line in script.lines)
 
 
-def said_as_text(script: Script, paper: Paper | dict | None, show: Show, *, limit: int = 20) -> str:
-    """One line for the review message ("" when no word needs one): each word and how the hosts say it."""
+def said_as_text(script: Script, paper: Paper | dict | None, show: Show, *, limit: int = 20) -> Notice:
+    """One line for the review message (empty when no word needs one): each word and how the hosts say it."""
     words = said_as(script, paper, show)
     if not words:
-        return ""
+        return Notice()
     shown = " · ".join(w.describe() for w in words[:limit])
     more = f" · and {len(words) - limit} more" if len(words) > limit else ""
-    return f":speaking_head_in_silhouette: Said as: {shown}{more}"
+    return Notice.of(f"Said as: {shown}{more}", icon=Icon.SAID_AS)
 
 
 def _texts(paper: Paper | None, script: Script | None) -> Iterable[str]:

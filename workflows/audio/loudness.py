@@ -1,9 +1,12 @@
 """Loudness per ITU-R BS.1770-4 (mono), true peak, and normalisation to a target.
 
-- Integrated loudness: K-weighting (a high shelf, then a high pass), mean square
-  over 400 ms blocks overlapping by 75 %, an absolute gate at -70 LUFS and a
-  relative gate 10 LU below the loudness of the blocks that passed the first.
-- True peak: the largest absolute sample after 4x oversampling, in dBTP.
+- Integrated loudness: pyloudnorm's BS.1770-4 meter (K-weighting, 400 ms blocks
+  overlapping by 75 %, the absolute gate at -70 LUFS and the relative gate 10 LU
+  under the loudness of the blocks that passed it), with its "DeMan" filters:
+  the bilinear transform of the standard's analog prototypes, so exactly the
+  printed coefficients at 48 kHz and equivalent ones at papercast's 24 kHz.
+- True peak: pyloudnorm has no true-peak meter, so this module keeps its own: the
+  largest absolute sample after 4x oversampling, in dBTP.
 - :func:`normalize`: gain to the target, then a look-ahead true-peak limiter
   if the peaks exceed the ceiling, repeated until both hold.
 """
@@ -11,77 +14,48 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from typing import TypeVar
 
 import numpy as np
+import pyloudnorm
 from scipy.ndimage import minimum_filter1d, uniform_filter1d
-from scipy.signal import firwin, sosfilt, upfirdn
+from scipy.signal import firwin, upfirdn
 
-# The K-weighting filters, as analog prototypes; the bilinear transform gives the
-# BS.1770 coefficients exactly at 48 kHz and equivalent ones at any other rate.
-_SHELF_HZ, _SHELF_GAIN_DB, _SHELF_Q = 1681.974450955533, 3.999843853973347, 0.7071752369554196
-_HIGHPASS_HZ, _HIGHPASS_Q = 38.13547087602444, 0.5003270373238773
-_BLOCK_S, _STEP_S = 0.4, 0.1
-_ABSOLUTE_GATE = -70.0
-_RELATIVE_GATE = -10.0
+_BLOCK_S = 0.4
+_FILTERS = "DeMan"
+#: pyloudnorm's parameters of that filter class: (gain dB, Q, frequency Hz, filter type).
+_K_WEIGHTING = (
+    (3.99984385397, 0.7071752369554193, 1681.9744509555319, "high_shelf_DeMan"),
+    (0.0, 0.5003270373253953, 38.13547087613982, "high_pass_DeMan"),
+)
 _OVERSAMPLE = 4
 #: Interpolation filter for 4x oversampling: 49 taps (12 per phase, as in BS.1770-4 Annex 2), odd so the delay is whole.
 _TAPS = (firwin(49, 1.0 / _OVERSAMPLE, window=("kaiser", 8.0)) * _OVERSAMPLE).astype(np.float32)
 _DELAY = (len(_TAPS) - 1) // 2
 _PAD = 16
 _CHUNK = 1 << 18
+_T = TypeVar("_T")
 
 
 def k_weighting(rate: int) -> list[tuple[np.ndarray, np.ndarray]]:
-    """The two K-weighting biquads for ``rate``: [(b, a) of the shelf, (b, a) of the high pass]."""
-    k = math.tan(math.pi * _SHELF_HZ / rate)
-    vh = 10.0 ** (_SHELF_GAIN_DB / 20.0)
-    vb = vh**0.4996667741545416
-    a0 = 1.0 + k / _SHELF_Q + k * k
-    shelf_b = np.array([vh + vb * k / _SHELF_Q + k * k, 2.0 * (k * k - vh), vh - vb * k / _SHELF_Q + k * k]) / a0
-    shelf_a = np.array([1.0, 2.0 * (k * k - 1.0) / a0, (1.0 - k / _SHELF_Q + k * k) / a0])
-    k = math.tan(math.pi * _HIGHPASS_HZ / rate)
-    a0 = 1.0 + k / _HIGHPASS_Q + k * k
-    high_b = np.array([1.0, -2.0, 1.0])
-    high_a = np.array([1.0, 2.0 * (k * k - 1.0) / a0, (1.0 - k / _HIGHPASS_Q + k * k) / a0])
-    return [(shelf_b, shelf_a), (high_b, high_a)]
-
-
-def block_loudness(samples: np.ndarray, rate: int) -> np.ndarray:
-    """Mean square of the K-weighted signal in each 400 ms block (step 100 ms); complete blocks only.
-
-    Filtered in chunks (the filter state carries over), summing squares per
-    100 ms step, so memory stays small however long the episode is.
-    """
-    x = np.asarray(samples)
-    step = int(round(_STEP_S * rate))
-    per_block = int(round(_BLOCK_S / _STEP_S))
-    steps = len(x) // step
-    if steps < per_block:
-        return np.zeros(0)
-    sos = np.array([np.concatenate([b, a]) for b, a in k_weighting(rate)])
-    state = np.zeros((len(sos), 2))
-    energy = np.empty(steps)
-    chunk_steps = max(1, _CHUNK // step)
-    for first in range(0, steps, chunk_steps):
-        last = min(steps, first + chunk_steps)
-        y, state = sosfilt(sos, x[first * step:last * step].astype(np.float64), zi=state)
-        energy[first:last] = np.einsum("ij,ij->i", y.reshape(-1, step), y.reshape(-1, step))
-    cumulative = np.concatenate([[0.0], np.cumsum(energy)])
-    return (cumulative[per_block:] - cumulative[:-per_block]) / (per_block * step)
+    """The two K-weighting biquads the meter uses at ``rate``: [(b, a) of the shelf, (b, a) of the high pass]."""
+    filters = [pyloudnorm.IIRfilter(gain, q, hz, rate, kind) for gain, q, hz, kind in _K_WEIGHTING]
+    return [(np.asarray(f.b), np.asarray(f.a)) for f in filters]
 
 
 def integrated_loudness(samples: np.ndarray, rate: int) -> float:
-    """Gated integrated loudness in LUFS; ``-inf`` for silence or audio shorter than one block."""
-    z = block_loudness(samples, rate)
-    with np.errstate(divide="ignore"):
-        levels = -0.691 + 10.0 * np.log10(z)
-    z = z[levels > _ABSOLUTE_GATE]
-    if len(z) == 0:
+    """Gated integrated loudness in LUFS; ``-inf`` for silence or audio shorter than one block.
+
+    The samples go to the meter as float32: it copies and filters its input in
+    the input's type, and a float64 copy took four times the peak memory (10
+    minutes at 24 kHz: 220 MB instead of 55 MB) for a difference of < 0.0001 LU.
+    """
+    x = np.asarray(samples, dtype=np.float32)
+    if len(x) < _BLOCK_S * rate:
         return float("-inf")
-    relative = -0.691 + 10.0 * math.log10(z.mean()) + _RELATIVE_GATE
-    z = z[-0.691 + 10.0 * np.log10(z) > relative]
-    return -0.691 + 10.0 * math.log10(z.mean())
+    return float(pyloudnorm.Meter(rate, filter_class=_FILTERS, block_size=_BLOCK_S).integrated_loudness(x))
 
 
 def true_peak(samples: np.ndarray) -> float:
@@ -145,7 +119,7 @@ def _oversampled_abs(x: np.ndarray, start: int, n: int) -> np.ndarray:
     return np.abs(up[first:first + n * _OVERSAMPLE]).reshape(n, _OVERSAMPLE)
 
 
-def _map_chunks(x: np.ndarray, work):
+def _map_chunks(x: np.ndarray, work: Callable[[int, int], _T]) -> list[_T]:
     """``work(start, n)`` over chunks of ``x``, on two threads (scipy's filters release the GIL)."""
     starts = range(0, len(x), _CHUNK)
     with ThreadPoolExecutor(max_workers=2, thread_name_prefix="loudness") as pool:
@@ -171,7 +145,7 @@ def normalize(
     gain_db = target_lufs - measured
     y = x
     for _ in range(rounds):
-        y = None  # free the previous attempt before making the next
+        del y  # free the previous attempt before making the next
         gain = 10.0 ** (gain_db / 20.0)
         y = x * np.float32(gain)
         for lo, hi in _regions_over(envelope, 10.0 ** (ceiling_dbtp / 20.0) / gain, rate):

@@ -115,4 +115,4 @@ def _factory(show: Show, env: Environment) -> OfflineSpeech:
     return OfflineSpeech()
 
 
-speech.register("offline", _factory)
+speech.backends.register("offline", _factory)

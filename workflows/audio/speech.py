@@ -6,24 +6,25 @@ A backend turns one line of text into mono float32 samples::
     samples, rate = backend.synthesize("Hello there.", host.voice)
 
 Built-in backends are "offline" (the voices "heart" and "joe", shipped in PyPI
-wheels), "hosted" (OpenAI-compatible ``/v1/audio/speech`` over httpx),
-"elevenlabs" (ElevenLabs' text-to-speech API) and "tone" (a fast synthetic fake
-for tests). Fakes and plugins register exactly like the real ones::
+wheels), "hosted" (OpenAI-compatible ``/v1/audio/speech`` over httpx) and
+"elevenlabs" (ElevenLabs' text-to-speech API). Plugins and the test doubles of
+:mod:`workflows.testing` register exactly like them, with a factory that builds the
+backend from the show and the environment (see :mod:`workflows.registry`)::
 
-    speech.register("mine", lambda show, env: MySpeech())
+    speech.backends.register("mine", lambda show, env: MySpeech())
 
-The registry remembers the module of each factory so that a worker process
-(:mod:`workflows.audio.worker`) can import it and find the same backends.
+The registry remembers where each factory is defined, so that the render worker
+(:mod:`workflows.audio.worker`) registers the same backends in its own process.
 """
 
 from __future__ import annotations
 
-import threading
 from typing import Callable, Protocol, runtime_checkable
 
 import numpy as np
 
 from workflows.errors import AudioError
+from workflows.registry import Registry
 from workflows.settings import Environment, Host, Show
 
 
@@ -58,60 +59,25 @@ class UnknownVoice(AudioError):
     kind = "unknown_voice"
 
 
-_factories: dict[str, BackendFactory] = {}
-_modules: dict[str, str] = {}
-_lock = threading.Lock()
-_builtins_loaded = False
+def _unknown_backend(backend_id: str, known: list[str]) -> UnknownSpeechBackend:
+    return UnknownSpeechBackend(
+        f"No speech backend is called {backend_id!r}; the available ones are {', '.join(known) or 'none'}.",
+        "Set each host's speech = \"offline\", \"hosted\" or \"elevenlabs\" in papercast.toml.",
+    )
 
 
-def register(backend_id: str, factory: BackendFactory) -> None:
-    """Make ``backend_id`` available to ``Host.speech``; a later registration replaces an earlier one."""
-    with _lock:
-        _factories[backend_id] = factory
-        _modules[backend_id] = getattr(factory, "__module__", "") or ""
-
-
-def unregister(backend_id: str) -> None:
-    """Forget ``backend_id`` (tests use this to clean up their fakes)."""
-    with _lock:
-        _factories.pop(backend_id, None)
-        _modules.pop(backend_id, None)
-
-
-def available() -> list[str]:
-    """Registered backend ids, sorted."""
-    _load_builtins()
-    return sorted(_factories)
-
-
-def plugin_modules(backend_ids: list[str] | None = None) -> list[str]:
-    """Modules that registered these backends (default: all), so another process can import them."""
-    _load_builtins()
-    ids = _modules if backend_ids is None else [i for i in backend_ids if i in _modules]
-    return sorted({_modules[i] for i in ids if _modules[i] and _modules[i] != "__main__"})
+#: Every speech backend by id, as ``Host.speech`` names it. Each module registers its own on import.
+backends: Registry[BackendFactory] = Registry(
+    "speech backend", setting="each host's speech", unknown=_unknown_backend,
+    built_ins=("workflows.audio.offline", "workflows.audio.hosted", "workflows.audio.elevenlabs"),
+)
 
 
 def get(backend_id: str, show: Show, env: Environment) -> SpeechBackend:
     """Build the backend registered as ``backend_id``, or raise :class:`UnknownSpeechBackend`."""
-    _load_builtins()
-    factory = _factories.get(backend_id)
-    if factory is None:
-        raise UnknownSpeechBackend(
-            f"No speech backend is called {backend_id!r}; the available ones are {', '.join(available())}.",
-            "Set each host's speech = \"offline\", \"hosted\" or \"elevenlabs\" in papercast.toml.",
-        )
-    return factory(show, env)
+    return backends.get(backend_id)(show, env)
 
 
 def backend_for(host: Host, show: Show, env: Environment) -> SpeechBackend:
     """The backend that speaks for ``host``."""
     return get(host.speech, show, env)
-
-
-def _load_builtins() -> None:
-    global _builtins_loaded
-    if _builtins_loaded:
-        return
-    _builtins_loaded = True
-    # Each module registers itself on import; the offline one loads its model lazily.
-    from workflows.audio import elevenlabs, hosted, offline, tone  # noqa: F401

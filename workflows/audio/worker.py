@@ -31,7 +31,18 @@ def _failed(what: str) -> AudioWorkerFailed:
 
 
 def run_in_worker(render: dict[str, Any], progress=None, timeout: float | None = None):
-    """``render_episode(**render)`` in a fresh process; see :func:`workflows.audio.render.render_in_worker`."""
-    plugins = speech.plugin_modules([h.speech for h in render["show"].hosts])
-    return _RENDERERS.run("workflows.audio.render:render_episode", render, failed=_failed, progress=progress,
-                          timeout=timeout, imports=plugins)
+    """``render_episode(**render)`` in a fresh process; see :func:`workflows.audio.render.render_in_worker`.
+
+    The hosts' speech backends are registered there as they are here (a plugin's, or a test's).
+    """
+    backends = speech.backends.references({h.speech for h in render["show"].hosts})
+    return _RENDERERS.run("workflows.audio.worker:render_with_backends", {**render, "speech_backends": backends},
+                          failed=_failed, progress=progress, timeout=timeout)
+
+
+def render_with_backends(*, speech_backends: dict[str, str], **render: Any):
+    """In the worker: register the caller's speech backends, then ``render_episode(**render)``."""
+    from workflows.audio.render import render_episode  # here: render_in_worker imports this module
+
+    speech.backends.adopt(speech_backends)
+    return render_episode(**render)

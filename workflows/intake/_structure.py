@@ -205,14 +205,15 @@ def _front_matter(lines: list[Line], parts: Parts) -> None:
 
 
 def _metadata_authors(metadata: dict[str, str]) -> list[Author]:
-    from workflows.intake._authors import _looks_like_name, _SPLIT
+    from workflows.intake._authors import _SPLIT, _looks_like_name
 
     raw = metadata.get("Author", "")
     return [Author(name=n) for n in (" ".join(t.split()) for t in _SPLIT.split(raw)) if _looks_like_name(n)]
 
 
 def _split_body(lines: list[Line], heading_at: dict[int, int], parts: Parts) -> None:
-    heading, chunk, first_page = "", [], lines[0].page if lines else 0
+    heading, first_page = "", lines[0].page if lines else 0
+    chunk: list[Line] = []
     in_references = False
     ref_lines: list[Line] = []
 

@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from workflows.intake.paper import Paper, Section
+from workflows.people import Icon, Notice
 
 _NUMBER = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2}){0,2}\.?|[IVX]{1,5}\.|[A-Z]\.)\s+")
 _WORDS = re.compile(r"[^\W\d_]+")
@@ -130,10 +131,10 @@ def _ranges(pages: list[int]) -> str:
     return ("pages " if len(pages) > 1 else "page ") + text
 
 
-def coverage_note(paper: Paper | dict, script: Any) -> str:
+def coverage_note(paper: Paper | dict, script: Any) -> Notice:
     """The coverage of a script as one short text for reviewers: its chapter titles and the
     paper sentences its lines quote (``script.chapters``, ``script.lines[].support``) against the paper."""
     paper = paper if isinstance(paper, Paper) else Paper.model_validate(paper)
     quotes = [q for line in script.lines for q in (getattr(line, "support", None) or [])]
     text = " ".join(coverage(paper, [c.title for c in script.chapters], quotes=quotes).lines())
-    return ":bookmark_tabs: " + (text if len(text) <= 1900 else text[:1899] + "…")
+    return Notice.of(text if len(text) <= 1900 else text[:1899] + "…", icon=Icon.COVERAGE)

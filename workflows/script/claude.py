@@ -31,7 +31,7 @@ from workflows.script.checks import check_script
 from workflows.script.condense import add_usage, condense_paper, needs_condensing
 from workflows.script.errors import KeyRefused, MalformedScript, RequestRejected, WriterUnavailable
 from workflows.script.model import Script, Usage
-from workflows.script.writers import ScriptWriter, WriteResult, register_writer
+from workflows.script.writers import ScriptWriter, WriteResult, writers
 from workflows.settings import Settings, Show
 
 if TYPE_CHECKING:
@@ -61,7 +61,7 @@ class Declined(ScriptError):
         )
 
 
-@register_writer
+@writers.register("claude")
 class ClaudeWriter(ScriptWriter):
     id = "claude"
 

@@ -161,7 +161,10 @@ class ContentRequest:
 
 def content_request(notes: str) -> ContentRequest:
     """What the notes ask besides the length: "drop the related work", "explain the method more", "less jargon"."""
-    drops, explains, drop_names, explain_names = [], [], [], []
+    drops: list[frozenset[str]] = []
+    explains: list[frozenset[str]] = []
+    drop_names: list[str] = []
+    explain_names: list[str] = []
     for pattern, found, names in ((_DROP, drops, drop_names), (_EXPLAIN, explains, explain_names)):
         for m in pattern.finditer(notes):
             what = m.group("what")

@@ -181,6 +181,8 @@ def _spelled(text: str):
 
 def _fractions(text: str):
     for m in _FRACTION.finditer(text):
+        num: int | None
+        den: int | None
         if m["half"]:
             num, den = 1, 2
         else:

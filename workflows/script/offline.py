@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 
 from workflows.intake.paper import Paper
 from workflows.script import phrasing, revision, spoken
@@ -33,7 +34,7 @@ from workflows.script.brand import apply_pronunciations, banned_pattern
 from workflows.script.model import MAX_SUPPORT_CHARS, Chapter, Line, Script, Usage
 from workflows.script.prompts import word_budget
 from workflows.script.sentences import Sentence, for_the_ear, run_in_heading, score_sentence, split_sentences
-from workflows.script.writers import ScriptWriter, WriteResult, register_writer
+from workflows.script.writers import ScriptWriter, WriteResult, writers
 from workflows.settings import Show
 
 _SKIPPED = re.compile(r"reference|bibliograph|acknowledg|appendix|supplement|funding|conflicts? of interest|"
@@ -46,7 +47,7 @@ _DEFINITION = re.compile(r"((?:[A-Za-z][\w'’]*(?:-[A-Za-z]+)*\s+){1,8})\(([A-Z
 NOTICE = "Offline draft: written by papercast's offline writer from the paper's own sentences, without a language model."
 
 
-@register_writer
+@writers.register("offline")
 class OfflineWriter(ScriptWriter):
     id = "offline"
 
@@ -123,7 +124,7 @@ class _Conversation:
         self.frames: Counter = Counter()
         self.used: set[str] = set()
 
-    def say(self, speaker: str, text: str, support: list[Sentence] = ()) -> None:
+    def say(self, speaker: str, text: str, support: Sequence[Sentence] = ()) -> None:
         sources = list(dict.fromkeys(s.source for s in support if s.source))[:3]
         self.lines.append(Line(speaker=speaker, text=text, support=sources))
         self.used.update(s.text for s in support)
@@ -198,8 +199,8 @@ def _draft(paper: Paper, show: Show, pool: list[Sentence], budget: int) -> Scrip
     heading_of = {i: h for i, (h, _) in enumerate(sections)}
     closing = [s for s in unused if s is not limit and s.text not in talk.used]
     concluding = [s for s in pool if re.search(r"conclu", heading_of.get(s.section, ""), re.IGNORECASE)]
-    takeaway = next((s for s in closing if s in concluding), closing[0] if closing else
-                    (concluding or [s for s in pool if s.section == -1] or pool or [None])[0])
+    fallback = closing or concluding or [s for s in pool if s.section == -1] or pool
+    takeaway = next((s for s in closing if s in concluding), fallback[0] if fallback else None)
     if takeaway is not None:
         talk.say(talk.other(talk.last), "So if listeners remember one thing from this paper, what should it be?")
         talk.say(talk.other(talk.last), takeaway.text, [takeaway])
@@ -269,7 +270,8 @@ def _chosen_sections(sections: list[tuple[str, str]], pool: list[Sentence], limi
 
 def _best(sentences: list[Sentence], words: int, by_position: bool = False) -> list[Sentence]:
     """The highest-scoring (or earliest) sentences that fit in ``words`` (at least one), in paper order."""
-    picked, used = [], 0
+    picked: list[Sentence] = []
+    used = 0
     usable = [s for s in sentences if s.score > -1] or sentences[:1]
     for s in (usable if by_position else sorted(usable, key=_rank)):
         size = len(s.text.split())

@@ -117,9 +117,9 @@ def topic(sentence: str, heading: str, run_in: str = "", names: frozenset[str] =
     if run_in:
         return run_in
     words = re.findall(r"[\w'’%.,-]+", sentence)
-    names = [w.strip(".,") for w in words[1:] if re.match(r"^[A-Z][a-z]*[A-Z0-9][\w-]*$", w.strip(".,"))]
-    if names:
-        return names[0]
+    coined = [w.strip(".,") for w in words[1:] if re.match(r"^[A-Z][a-z]*[A-Z0-9][\w-]*$", w.strip(".,"))]
+    if coined:
+        return coined[0]
     subject: list[str] = []
     for word in words:
         bare = word.strip(".,").lower()

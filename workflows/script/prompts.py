@@ -17,6 +17,7 @@ of the result.
 from __future__ import annotations
 
 import copy
+from collections.abc import Sequence
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -157,7 +158,7 @@ def task_text(target_minutes: float, words_per_minute: int) -> str:
     )
 
 
-def revision_text(previous: Script, notes: str, findings: list[Finding] = ()) -> str:
+def revision_text(previous: Script, notes: str, findings: Sequence[Finding] = ()) -> str:
     """The regeneration instruction: the previous version numbered as reviewers see it, its findings, the notes."""
     found = "\n".join(f"- {_where(f, previous)}{f.check} ({f.severity}): {f.message}" for f in findings) or "(none)"
     return (

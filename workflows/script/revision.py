@@ -65,11 +65,19 @@ from collections import Counter
 from typing import Callable
 
 from workflows.intake.paper import Paper
+from workflows.script import edits
 from workflows.script.brand import apply_pronunciations
 from workflows.script.model import Chapter, Line, Script
-from workflows.script import edits
-from workflows.script.notes import (SHORTER, LengthRequest, content_request, criticised_lines, jargon, length_request,
-                                    stems, topic_words)
+from workflows.script.notes import (
+    SHORTER,
+    LengthRequest,
+    content_request,
+    criticised_lines,
+    jargon,
+    length_request,
+    stems,
+    topic_words,
+)
 from workflows.script.phrasing import ask, closing_line, opening_line
 from workflows.script.resize import Slot, lengthen, rank, shorten, words_in
 from workflows.script.sentences import Sentence
@@ -132,6 +140,7 @@ def revise(previous: Script, notes: str, paper: Paper, pool: list[Sentence], sho
     words_per_minute = show.writer.words_per_minute
     request = length_request(notes)
     budget = request.budget(previous.word_count, words_per_minute) if request else None
+    about = request.about if request else frozenset()
     words = words_in(slots)
     grow = budget is not None and budget > words
     shrink = budget is not None and budget < words
@@ -140,7 +149,7 @@ def revise(previous: Script, notes: str, paper: Paper, pool: list[Sentence], sho
     answer = None if grow or asked_content else \
         max(fresh, key=lambda s: (relevance(s), s.score, -s.section, -s.position), default=None)
     if shrink:  # "trim the related work" asks for nothing new: naming the part to cut is no question
-        wanted -= request.about
+        wanted -= about
     if answer is not None and (not shrink or relevance(answer) > 0):
         asker, reader = slots[-1].line.speaker, slots[-2].line.speaker
         heading = headings[answer.section] if 0 <= answer.section < len(headings) else ""
@@ -153,15 +162,15 @@ def revise(previous: Script, notes: str, paper: Paper, pool: list[Sentence], sho
         ]
 
     vague = request is not None and request.minutes is None  # "shorter" must change something when it can
-    blocks, sections = _named_part(request.about, slots, titles, headings) if vague else (set(), set())
+    blocks, sections = _named_part(about, slots, titles, headings) if vague else (set(), set())
     where = [titles[b] for b in dict.fromkeys(s.block for s in slots) if b in blocks]  # named chapters, in order
     stopped = False
-    if shrink:
+    if shrink and budget is not None:
         if blocks:  # "shorter intro": a quarter of that part goes, nothing else
             budget = words_in(slots) - round((1 - SHORTER) * words_in([s for s in slots if s.block in blocks]))
         allowed = (blocks or {s.block for s in slots}) - protected
         stopped = shorten(slots, budget, reading, vague, allowed if (blocks or protected) else None)
-    elif grow:
+    elif grow and budget is not None:
         within = (blocks, sections) if blocks or sections else None  # "expand on the method": method only
         where += [h[:80] for i, h in enumerate(headings) if i in sections and h[:80] not in where]
         stopped = lengthen(slots, titles, budget, fresh, relevance, reading, headings, show, vague, within)

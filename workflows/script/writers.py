@@ -1,25 +1,29 @@
-"""One registry of script writers: Claude, offline, and the fake for tests.
+"""The script writers: Claude and offline, in one registry (:data:`writers`).
 
-A writer is a class with an ``id`` and one method, :meth:`ScriptWriter.write`.
-Every writer, built-in or fake, registers through :func:`register_writer`, and
-the rest of papercast asks for one by name (:func:`get_writer`) or lets the
+A writer is a class with an ``id`` and one method, :meth:`ScriptWriter.write`. Its
+registry entry builds it from the settings (the class itself: ``ClaudeWriter(settings)``),
+see :mod:`workflows.registry`. Built-in writers, plugins and the test doubles of
+:mod:`workflows.testing` all register the same way::
+
+    @writers.register("mine")
+    class MyWriter(ScriptWriter): ...
+
+The rest of papercast asks for one by id (:func:`get_writer`) or lets the
 configuration decide (:func:`choose_writer`).
 """
 
 from __future__ import annotations
 
-import importlib
+from collections.abc import Callable
 from typing import ClassVar
 
 from pydantic import BaseModel
 
 from workflows.intake.paper import Paper
+from workflows.registry import Registry
 from workflows.script.errors import UnknownWriter
 from workflows.script.model import Script, Usage
 from workflows.settings import Settings, Show
-
-_BUILT_INS = ("workflows.script.claude", "workflows.script.offline", "workflows.script.fake")
-_registry: dict[str, type["ScriptWriter"]] = {}
 
 
 class WriteResult(BaseModel):
@@ -37,11 +41,6 @@ class ScriptWriter:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
 
-    @classmethod
-    def from_settings(cls, settings: Settings) -> "ScriptWriter":
-        """Build the writer for these settings (the fake returns its shared instance)."""
-        return cls(settings)
-
     def write(
         self,
         paper: Paper,
@@ -58,18 +57,19 @@ class ScriptWriter:
         raise NotImplementedError
 
 
-def register_writer(cls: type[ScriptWriter]) -> type[ScriptWriter]:
-    """Make a writer class available under its ``id``. Usable as a class decorator."""
-    if not cls.id:
-        raise ValueError(f"{cls.__name__} has no id")
-    _registry[cls.id] = cls
-    return cls
+#: What a writer id is registered with: builds the writer for the settings (a ScriptWriter subclass is one).
+WriterFactory = Callable[[Settings], ScriptWriter]
+
+#: Every script writer by id, as ``writer.backend`` (or ``--writer``) names it.
+writers: Registry[WriterFactory] = Registry(
+    "script writer", setting="writer.backend", unknown=UnknownWriter,
+    built_ins=("workflows.script.claude", "workflows.script.offline"),
+)
 
 
 def writer_ids() -> list[str]:
-    """The names of every registered writer."""
-    _load_built_ins()
-    return sorted(_registry)
+    """The ids of every registered writer."""
+    return writers.ids()
 
 
 def get_writer(name: str, settings: Settings) -> ScriptWriter:
@@ -78,12 +78,7 @@ def get_writer(name: str, settings: Settings) -> ScriptWriter:
     Raises :class:`UnknownWriter` for a name nobody registered, and
     :class:`~workflows.errors.NeedsKey` when the writer lacks its key.
     """
-    _load_built_ins()
-    try:
-        cls = _registry[name]
-    except KeyError:
-        raise UnknownWriter(name, sorted(_registry)) from None
-    return cls.from_settings(settings)
+    return writers.get(name)(settings)
 
 
 def choose_writer(settings: Settings) -> ScriptWriter:
@@ -96,8 +91,3 @@ def choose_writer(settings: Settings) -> ScriptWriter:
     if backend == "auto":
         backend = "claude" if settings.env.anthropic_api_key is not None else "offline"
     return get_writer(backend, settings)
-
-
-def _load_built_ins() -> None:
-    for module in _BUILT_INS:
-        importlib.import_module(module)

@@ -93,7 +93,7 @@ def generated(show_name: str, side: int = SIDE) -> bytes:
 
 def _box(draw: ImageDraw.ImageDraw, text: str, font) -> tuple[int, int]:
     left, top, right, bottom = draw.textbbox((0, 0), text, font=font)
-    return right - left, bottom - top
+    return round(right - left), round(bottom - top)  # whole pixels: Pillow types the box as floats
 
 
 def _fit(draw: ImageDraw.ImageDraw, text: str, width: int, height: int):

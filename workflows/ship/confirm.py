@@ -12,13 +12,19 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from workflows import failpoints
 from workflows.errors import ConcurrentTransition, TransitionNotAllowed
+from workflows.people import Icon, Mention, Notice
 from workflows.ship.targets import artifact_files
 from workflows.ship.verify import Finding, ShipCheck, ShipChecker
 from workflows.states import State
+from workflows.store.facts import CheckSummary, FirstMatch
 from workflows.store.records import Episode
+
+if TYPE_CHECKING:
+    from workflows.services import Services
 
 log = logging.getLogger(__name__)
 
@@ -71,8 +77,14 @@ class Verdict:
             return f"It is live; confirming in {_wait(wait)} before declaring it shipped."
         return self.diagnosis
 
-    def summary(self) -> dict:
-        return self.check.summary()
+    def summary(self) -> CheckSummary:
+        return summary_of(self.check)
+
+
+def summary_of(check: ShipCheck) -> CheckSummary:
+    """The check as the fact ``last_check``."""
+    summary = check.summary()
+    return summary if isinstance(summary, CheckSummary) else CheckSummary.model_validate(summary)
 
 
 def _wait(seconds: float) -> str:
@@ -89,34 +101,33 @@ def _span(start: datetime | None, end: datetime) -> str:
     return f"{hours} h {minutes} min" if hours < 48 else f"{hours // 24} days {hours % 24} h"
 
 
-def announce_shipped(services, shipped: Episode) -> None:
+def announce_shipped(services: Services, shipped: Episode) -> None:
     """Post the final line of a shipped episode, once per shipping (keyed: safe to repeat after a crash)."""
     audio = services.store.artifacts(shipped.id).get("audio")
-    shipped_at = shipped.facts.get("shipped_at")
-    now = datetime.fromisoformat(shipped_at) if shipped_at else services.clock()
-    services.people.say(shipped.id, final_line(shipped, shipped.facts.get("live_url") or "", audio.sha256 if audio else "", now),
+    now = shipped.facts.shipped_at or services.clock()
+    services.people.say(shipped.id, final_line(shipped, shipped.facts.live_url or "", audio.sha256 if audio else "", now),
                         key=f"shipped:v{shipped.version}")
 
 
-def final_line(episode: Episode, audio_url: str, audio_sha: str, now: datetime) -> str:
+def final_line(episode: Episode, audio_url: str, audio_sha: str, now: datetime) -> Notice:
     """The one line that says it shipped: the episode's page (its MP3 without pages), the feed once, the evidence."""
-    commit = episode.facts.get("commit")
-    how = f"commit {commit[:10]}" if commit else "published by hand"
-    owner = f"<@{episode.owner}>" if episode.owner else "nobody"
-    feed = episode.facts.get("feed_url")
-    return (f":white_check_mark: Shipped and live: {episode.facts.get('page_url') or audio_url}"
-            f"{f' · feed {feed}' if feed else ''} · {how} · sha256 {audio_sha} · "
-            f"{_span(episode.approved_at, now)} from approval to live · owner {owner}")
+    facts = episode.facts
+    how = facts.publication_label
+    owner = Mention(episode.owner) if episode.owner else "nobody"
+    return Notice.of(f"Shipped and live: {facts.page_url or audio_url}",
+                     f" · feed {facts.feed_url}" if facts.feed_url else "",
+                     f" · {how} · sha256 {audio_sha} · {_span(episode.approved_at, now)} from approval to live · owner ",
+                     owner, icon=Icon.SHIPPED)
 
 
 def as_checked(episode: Episode) -> Episode:
-    """The episode as the checker should see it: a shipped one without a commit was published by hand."""
-    if episode.state == State.SHIPPED and not episode.facts.get("commit"):
+    """The episode as the checker should see it: a shipped one papercast did not publish was published by hand."""
+    if episode.state == State.SHIPPED and not episode.facts.published_by_papercast:
         return episode.model_copy(update={"state": State.MANUAL_PUBLISH})
     return episode
 
 
-def followups_for(services):
+def followups_for(services: Services):
     """The running follow-ups, or an unstarted one (its table works without the scheduler)."""
     if services.followups is not None:
         return services.followups
@@ -125,7 +136,7 @@ def followups_for(services):
     return FollowUps(services)
 
 
-def check_and_ship(services, episode_id: str, *, checker: ShipChecker | None = None, actor: str = "papercast",
+def check_and_ship(services: Services, episode_id: str, *, checker: ShipChecker | None = None, actor: str = "papercast",
                    plan: bool = True) -> Verdict:
     """Check the live site now and act on it (:func:`conclude`); ``plan`` schedules the confirming check."""
     own = checker is None
@@ -140,42 +151,42 @@ def check_and_ship(services, episode_id: str, *, checker: ShipChecker | None = N
     return conclude(services, episode, check, checker=checker, actor=actor, plan=plan)
 
 
-def _matched(services, episode_id: str) -> dict[str, str]:
+def _matched(services: Services, episode_id: str) -> dict[str, str]:
     return {kind: a.sha256 for kind, a in sorted(services.store.artifacts(episode_id).items())}
 
 
-def conclude(services, episode: Episode, check: ShipCheck, *, checker: ShipChecker, actor: str = "papercast",
+def conclude(services: Services, episode: Episode, check: ShipCheck, *, checker: ShipChecker, actor: str = "papercast",
              plan: bool = True) -> Verdict:
     """Record the check; ship on the second match ``confirm_seconds`` after the first (``plan``: ask for it)."""
     store = services.store
     if not check.shipped:
         cleared = {} if inconclusive(check) else {"first_match": None}
-        store.update_facts(episode.id, last_check=check.summary(), **cleared)
+        store.update_facts(episode.id, last_check=summary_of(check), **cleared)
         return Verdict(check, "not_live")
     if episode.state not in CHECKABLE:
-        store.update_facts(episode.id, last_check=check.summary())
+        store.update_facts(episode.id, last_check=summary_of(check))
         return Verdict(check, "shipped" if episode.state == State.SHIPPED else "not_live")
     now = services.clock()
     wait = timedelta(seconds=services.show.followup.confirm_seconds)
     shas = _matched(services, episode.id)
-    first = episode.facts.get("first_match") or {}
-    if first.get("sha256") != shas:
-        first = {"at": now.isoformat(), "sha256": shas}
-    since = datetime.fromisoformat(first["at"])
+    first = episode.facts.first_match
+    if first is None or first.sha256 != shas:
+        first = FirstMatch(at=now, sha256=shas)
+    since = first.at
     if now - since < wait:
         confirm_at = since + wait
-        store.update_facts(episode.id, last_check=check.summary(), first_match=first)
+        store.update_facts(episode.id, last_check=summary_of(check), first_match=first)
         if plan:
             followups_for(services).check_at(episode.id, confirm_at)
         return Verdict(check, "confirming", confirm_at)
     return _ship(services, episode, check, checker, actor=actor, plan=plan, now=now)
 
 
-def _ship(services, episode: Episode, check: ShipCheck, checker: ShipChecker, *, actor: str, plan: bool,
+def _ship(services: Services, episode: Episode, check: ShipCheck, checker: ShipChecker, *, actor: str, plan: bool,
           now: datetime) -> Verdict:
     store = services.store
     audio_url = next(f.url for f in artifact_files(services.show.publish, checker.target, episode) if f.kind == "audio")
-    facts = {"last_check": check.summary(), "live_url": audio_url, "shipped_at": now.isoformat(timespec="seconds"),
+    facts = {"last_check": summary_of(check), "live_url": audio_url, "shipped_at": now.replace(microsecond=0),
              "first_match": None, "reopened_at": None}
     rewritten = next((f.commit for f in check.findings if f.ok and f.commit), None)
     if rewritten:  # the branch holds the approved files in a rewrite of the recorded commit
@@ -197,14 +208,14 @@ def _ship(services, episode: Episode, check: ShipCheck, checker: ShipChecker, *,
     return Verdict(check, "shipped")
 
 
-def reopen(services, episode: Episode, check: ShipCheck, *, key: str) -> Episode | None:
+def reopen(services: Services, episode: Episode, check: ShipCheck, *, key: str) -> Episode | None:
     """A shipped episode is no longer live: back to published (audited), the owner told why; None if it moved."""
     try:
         after = services.store.transition(
             episode.id, "reopen", actor="papercast", reason=f"a re-check found it no longer live: {check.diagnosis}",
             expected_version=episode.version,
-            facts={"last_check": check.summary(), "first_match": None,
-                   "reopened_at": services.clock().isoformat(timespec="seconds")},
+            facts={"last_check": summary_of(check), "first_match": None,
+                   "reopened_at": services.clock().replace(microsecond=0)},
         )
     except (ConcurrentTransition, TransitionNotAllowed) as e:
         log.info("episode %s was not reopened: %s", episode.id, e.message)
@@ -213,13 +224,13 @@ def reopen(services, episode: Episode, check: ShipCheck, *, key: str) -> Episode
     return after
 
 
-def tell_reopened(services, episode: Episode, diagnosis: str, *, key: str) -> None:
+def tell_reopened(services: Services, episode: Episode, diagnosis: str, *, key: str) -> None:
     """The owner's reminder for a reopened episode (once per ``key``), and the card."""
     services.people.ping_owner(episode.id, diagnosis, key=key)
     _refresh_card(services, episode.id)
 
 
-def _refresh_card(services, episode_id: str) -> None:
+def _refresh_card(services: Services, episode_id: str) -> None:
     try:
         services.people.status(episode_id)
     except Exception:  # noqa: BLE001 - the card is a view; the next update repairs it

@@ -25,7 +25,7 @@ from sqlalchemy import Engine, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from workflows.ship.schema import ship_leader
-from workflows.store.episodes import iso_utc
+from workflows.store.times import iso_utc
 
 log = logging.getLogger(__name__)
 

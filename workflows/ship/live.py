@@ -4,116 +4,37 @@ The plain URL is fetched first, as a podcast app fetches it: when it is right, t
 the only request. When it is wrong, the same URL is fetched once more past caches (a
 cache-busting query and no-cache headers) to tell a stale cache or CDN from a site
 that lacks the file. Each check has an overall wall-clock deadline that holds while
-connecting, in the headers and in the body: the client's network streams give every
-socket operation only the time left (no watchdog threads), so a tarpit that trickles
-one byte at a time is cut off at the deadline.
+connecting, in the headers and in the body (:mod:`workflows.ship.live_client`), so a
+tarpit that trickles one byte at a time is cut off at the deadline.
 """
 
 from __future__ import annotations
 
 import hashlib
 import math
-import re
 import secrets
 import time
-from contextvars import ContextVar
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
-import httpcore
 import httpx
+
+from workflows.ship.live_client import client
+from workflows.ship.live_client import deadline as deadline_at
+from workflows.ship.live_signs import (
+    ACCEPTED_TYPES,
+    FEED,
+    WHO_NEEDS,
+    accepted_types,
+    cache_says_stale,
+    looks_like_login,
+)
+
+__all__ = ["ACCEPTED_TYPES", "FEED", "Fetched", "cache_says_stale", "check_file", "client", "looks_like_login"]
 
 _MAX_HOPS = 5
 _HEAD = 4096  # bytes of each answer kept to recognise HTML and sign-in pages
 _NO_CACHE = {"Cache-Control": "no-cache", "Pragma": "no-cache"}
-_CACHE_HIT_HEADERS = ("x-cache", "cf-cache-status", "x-cache-status", "x-proxy-cache", "x-served-by-cache",
-                      "x-vercel-cache", "x-nf-cache-status")
-_LOGIN_PATH = re.compile(r"(^|/)(wp-)?(log[-_]?in|log[-_]?on|sign[-_]?in|signon|sso|saml2?|oauth2?|openid|auth|"
-                         r"authorize|authenticate|cas)(/|\.|$)|(^|/)sessions?/new(/|$)", re.I)
-_LOGIN_HOST = re.compile(r"^(login|logon|signin|sso|auth|accounts|idp?)\.|\.(okta|oktapreview|auth0|onelogin)\.com$|"
-                         r"\.cloudflareaccess\.com$", re.I)
-
-FEED = "feed"
-#: The Content-Types a podcast app or browser accepts for each artifact media type (first: the one to configure).
-#: ``application/octet-stream`` is not among them: apps do not play an MP3 sent as "some bytes".
-ACCEPTED_TYPES: dict[str, tuple[str, ...]] = {
-    "audio/mpeg": ("audio/mpeg", "audio/mp3", "audio/mpeg3", "audio/x-mpeg", "audio/x-mp3", "audio/x-mpeg-3"),
-    "text/vtt": ("text/vtt",),
-    "text/markdown": ("text/markdown", "text/x-markdown", "text/plain"),
-    FEED: ("application/rss+xml", "application/xml", "text/xml", "application/x-rss+xml", "application/atom+xml"),
-}
-
-_WHO_NEEDS = {"audio/mpeg": "podcast apps may not play it", "application/rss+xml": "podcast apps may not read it"}
-
-# --- the deadline: every socket operation gets only the time left -----------------------------------------------
-
-_DEADLINE: ContextVar[float | None] = ContextVar("papercast_http_deadline", default=None)
-
-
-def _cap(timeout: float | None, error: type[Exception]) -> float | None:
-    end = _DEADLINE.get()
-    if end is None:
-        return timeout
-    left = end - time.monotonic()
-    if left <= 0:
-        raise error("the overall deadline passed")
-    return left if timeout is None else min(timeout, left)
-
-
-class _DeadlineStream(httpcore.NetworkStream):
-    def __init__(self, inner: httpcore.NetworkStream) -> None:
-        self._inner = inner
-
-    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        return self._inner.read(max_bytes, _cap(timeout, httpcore.ReadTimeout))
-
-    def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        self._inner.write(buffer, _cap(timeout, httpcore.WriteTimeout))
-
-    def close(self) -> None:
-        self._inner.close()
-
-    def start_tls(self, ssl_context, server_hostname=None, timeout=None) -> httpcore.NetworkStream:
-        tls = self._inner.start_tls(ssl_context, server_hostname, _cap(timeout, httpcore.ConnectTimeout))
-        return _DeadlineStream(tls)
-
-    def get_extra_info(self, info: str):
-        return self._inner.get_extra_info(info)
-
-
-class _DeadlineBackend(httpcore.NetworkBackend):
-    def __init__(self) -> None:
-        self._inner = httpcore.SyncBackend()
-
-    def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None) -> httpcore.NetworkStream:
-        return _DeadlineStream(self._inner.connect_tcp(host, port, _cap(timeout, httpcore.ConnectTimeout),
-                                                       local_address, socket_options))
-
-    def connect_unix_socket(self, path, timeout=None, socket_options=None) -> httpcore.NetworkStream:
-        stream = self._inner.connect_unix_socket(path, _cap(timeout, httpcore.ConnectTimeout), socket_options)
-        return _DeadlineStream(stream)
-
-    def sleep(self, seconds: float) -> None:
-        self._inner.sleep(seconds)
-
-
-def client(*, timeout: float, connections: int) -> httpx.Client:
-    """A pooled keep-alive client (thread-safe) whose fetches keep to the deadline :func:`check_file` sets.
-
-    It is an ordinary httpx client (proxies from the environment included); only the network
-    backend of its connection pools is swapped for the deadline-keeping one.
-    """
-    http = httpx.Client(timeout=timeout, follow_redirects=False,
-                        limits=httpx.Limits(max_connections=connections, max_keepalive_connections=connections))
-    for transport in [http._transport, *http._mounts.values()]:
-        pool = getattr(transport, "_pool", None)
-        if transport is not None and not hasattr(pool, "_network_backend"):  # pragma: no cover - httpx changed
-            raise RuntimeError("this httpx builds its connection pools differently; live-site deadlines need updating")
-        if pool is not None:
-            pool._network_backend = _DeadlineBackend()
-    return http
-
-
 # --- one GET, as it came -----------------------------------------------------------------------------------------
 
 
@@ -153,18 +74,11 @@ def _bytes(n: int) -> str:
     return "1 byte" if n == 1 else f"{n} bytes"
 
 
-def looks_like_login(url: str) -> bool:
-    """A sign-in page's address: /login, /users/sign_in, /session/new, /saml, accounts.google.com, an IdP host..."""
-    parts = urlsplit(url)
-    return bool(_LOGIN_HOST.search(parts.hostname or "") or _LOGIN_PATH.search(parts.path))
-
-
 def _get(http: httpx.Client, url: str, *, deadline: float, past_caches: bool, keep_body: bool, limit: int) -> Reply:
     target = cache_busted(url) if past_caches else url
     headers = _NO_CACHE if past_caches else {}
     started, reply = time.monotonic(), Reply(final=url)
-    token = _DEADLINE.set(deadline)
-    try:
+    with deadline_at(deadline):
         for _ in range(_MAX_HOPS + 1):
             reply.requests += 1
             phase = "headers"
@@ -219,8 +133,6 @@ def _get(http: httpx.Client, url: str, *, deadline: float, past_caches: bool, ke
             return reply
         reply.failure, reply.detail = "http_error", f"redirects more than {_MAX_HOPS} times"
         return reply
-    finally:
-        _DEADLINE.reset(token)
 
 
 def _read(r: httpx.Response, reply: Reply, *, keep_body: bool, limit: int) -> None:
@@ -259,34 +171,6 @@ class Fetched:
     gave: str = ""
 
 
-def cache_says_stale(headers: dict[str, str]) -> str | None:
-    """The header that shows a cache answered (Age > 0, X-Cache: HIT...), if any."""
-    age = headers.get("age", "").strip()
-    if age.isdigit() and int(age) > 0:
-        for name in _CACHE_HIT_HEADERS:
-            if "hit" in headers.get(name, "").lower():
-                return f"{_header_name(name)}: {headers[name]}, Age: {age}"
-        return f"Age: {age}"
-    for name in _CACHE_HIT_HEADERS:
-        value = headers.get(name, "")
-        if "hit" in value.lower():
-            return f"{_header_name(name)}: {value}"
-    return None
-
-
-def _header_name(name: str) -> str:
-    return {"cf-cache-status": "CF-Cache-Status"}.get(name, "-".join(w.upper() if w == "x" else w.capitalize()
-                                                                     for w in name.split("-")))
-
-
-def accepted_types(media_type: str) -> tuple[str, ...]:
-    """The Content-Types that are right for an artifact of ``media_type`` (or :data:`FEED`); () accepts any."""
-    base = media_type.split(";")[0].strip().lower()
-    if base in ("", "application/octet-stream"):
-        return ()
-    return ACCEPTED_TYPES.get(base, (base,))
-
-
 def _is_html(content_type: str, head: bytes) -> bool:
     start = head.lstrip()[:64].lower()
     return "text/html" in content_type.lower() or start.startswith((b"<!doctype html", b"<html"))
@@ -314,7 +198,7 @@ def _judge(reply: Reply, sha256: str | None, accepted: tuple[str, ...], expects_
             base = content_type.split(";")[0].strip().lower()
             if accepted and base not in accepted:
                 return "wrong_type", (f"serves the right bytes, but as {content_type or 'no Content-Type'} instead of "
-                                      f"{accepted[0]}, so {_WHO_NEEDS.get(accepted[0], 'browsers may not show it')}")
+                                      f"{accepted[0]}, so {WHO_NEEDS.get(accepted[0], 'browsers may not show it')}")
             return None, "serves the expected bytes"
         if html and (_is_login_page(reply.head) or (reply.redirected and looks_like_login(reply.final))):
             where = f" ({_shown(reply.final)})" if reply.redirected else ""

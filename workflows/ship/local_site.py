@@ -82,7 +82,7 @@ class LocalWebsite:
         if self._server is None:
             raise RuntimeError("the local website is not started")
         host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://{host.decode() if isinstance(host, bytes) else host}:{port}"
 
     # --- life cycle -----------------------------------------------------------------------------
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from workflows.artifacts import Artifact
 from workflows.audio.listing import ChapterMark, Listing, listing_for
@@ -20,8 +21,12 @@ from workflows.intake.paper import Paper
 from workflows.script.model import Script
 from workflows.ship.artwork import show_artwork
 from workflows.ship.pages import Cue, EpisodeUrls, episode_page
-from workflows.ship.targets import ARTWORK_FACT, PublishTarget, artifact_files, feed_file, site_url
+from workflows.ship.targets import PublishTarget, artifact_files, feed_file, site_url
+from workflows.store.facts import Artwork
 from workflows.store.records import Episode
+
+if TYPE_CHECKING:
+    from workflows.services import Services
 
 #: The Podcasting 2.0 JSON chapters version written (podcast namespace, chapters/jsonChapters.md).
 CHAPTERS_VERSION = "1.2.0"
@@ -38,7 +43,7 @@ class SiteArtifacts:
     listing: Listing
 
 
-def listing_of(services, episode: Episode, chapters: list[tuple[float, str]]) -> Listing:
+def listing_of(services: Services, episode: Episode, chapters: list[tuple[float, str]]) -> Listing:
     """The episode's public text: from its approved script and paper; chapters timed as the MP3 marks them."""
     show = services.show
     row = services.store.latest_script(episode.id)
@@ -82,13 +87,14 @@ def _unescape(text: str) -> str:
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
-def build(services, episode: Episode, target: PublishTarget) -> SiteArtifacts:
+def build(services: Services, episode: Episode, target: PublishTarget) -> SiteArtifacts:
     """Build, store and return the episode's site artifacts (the page only when ``publish.pages`` is on)."""
     show, publish, store = services.show, services.show.publish, services.artifacts
     art = show_artwork(show.name, publish.artwork_file)
     artwork = store.put_bytes(art.data, kind="artwork", media_type=art.media_type, filename=f"artwork.{art.ext}")
-    facts = {k: v for k, v in episode.facts.items() if k != "published_files"}  # publishing writes every kind
-    episode = episode.model_copy(update={"facts": {**facts, ARTWORK_FACT: {"sha256": art.sha256, "ext": art.ext}}})
+    facts = episode.facts.model_copy(update={"published_files": None,  # publishing writes every kind
+                                             "artwork": Artwork(sha256=art.sha256, ext=art.ext)})
+    episode = episode.model_copy(update={"facts": facts})
     rendered = services.store.artifacts(episode.id)
     audio = rendered.get("audio")
     marks = read_chapters(store.path(audio)) if audio else []

@@ -24,14 +24,14 @@ PUBLISHED_KINDS: tuple[str, ...] = RENDERED_KINDS + SITE_KINDS
 #: The publish setting that holds each kind's path template.
 PATH_SETTING = {"audio": "audio_path", "transcript": "transcript_path", "notes": "notes_path",
                 "chapters": "chapters_path", "page": "page_path", "artwork": "artwork_path"}
-#: The episode fact naming the show artwork it was published with (``{"sha256": …, "ext": …}``); the site
-#: kinds are the episode's only once it is set (episodes published before them are checked for the three).
-ARTWORK_FACT = "artwork"
 
 
 @dataclass(frozen=True)
 class PublishTarget:
-    """The website repository and the public URL its served tree is under."""
+    """Where a website keeps the files and the public URL its served tree is under.
+
+    ``repo`` is the git repository (``branch`` its branch), or what names a bucket target (``s3://bucket/prefix``).
+    """
 
     repo: str
     branch: str
@@ -47,8 +47,8 @@ class TargetFile:
     url: str  # where the live site serves it
 
 
-def url_for(publish: Publish, base_url: str, repo_path: str) -> str:
-    """The live URL of a repository path (``static/x`` → ``{base_url}/x``)."""
+def served_path(publish: Publish, repo_path: str) -> str:
+    """A path as the site serves it, below ``publish.served_root`` (``static/x`` → ``x``): a bucket's object key."""
     root = publish.served_root.strip("/")
     rel = repo_path.lstrip("/")
     if root:
@@ -58,14 +58,19 @@ def url_for(publish: Publish, base_url: str, repo_path: str) -> str:
                 "Make every publish.*_path start with publish.served_root.",
             )
         rel = rel[len(root):].lstrip("/")
-    return base_url.rstrip("/") + "/" + rel
+    return rel
+
+
+def url_for(publish: Publish, base_url: str, repo_path: str) -> str:
+    """The live URL of a repository path (``static/x`` → ``{base_url}/x``)."""
+    return base_url.rstrip("/") + "/" + served_path(publish, repo_path)
 
 
 def _render(template: str, episode: Episode) -> str:
-    artwork = episode.facts.get(ARTWORK_FACT) or {}
+    artwork = episode.facts.artwork
     try:
-        path = template.format(slug=episode.slug, id=episode.id, sha=str(artwork.get("sha256", ""))[:16],
-                               ext=artwork.get("ext", "png"))
+        path = template.format(slug=episode.slug, id=episode.id, sha=artwork.sha256[:16] if artwork else "",
+                               ext=artwork.ext if artwork else "png")
     except (KeyError, IndexError) as e:
         raise ConfigError(f"publish path template {template!r} uses an unknown field {e}.",
                           "Use only {slug} and {id} in publish paths (and {sha}, {ext} for the artwork).") from None
@@ -77,9 +82,9 @@ def _render(template: str, episode: Episode) -> str:
 def published_kinds(publish: Publish, episode: Episode) -> tuple[str, ...]:
     """The kinds the episode publishes: the rendered three, and the site's once publishing made them (no page when
     ``publish.pages`` is off); of a published episode, only those it was published with (``published_files``)."""
-    if ARTWORK_FACT not in episode.facts:
+    if episode.facts.artwork is None:
         return RENDERED_KINDS
-    recorded = episode.facts.get("published_files") or PUBLISHED_KINDS
+    recorded = episode.facts.published_files or PUBLISHED_KINDS
     return tuple(k for k in PUBLISHED_KINDS if (publish.pages or k != "page") and k in recorded)
 
 
@@ -124,7 +129,7 @@ def site_info_path(data_dir: Path) -> Path:
 
 
 def effective_publish_target(settings: Settings, local_site=None) -> PublishTarget:
-    """The repository and base URL to use: the configured website, or the embedded local one.
+    """The repository and base URL of the git website: the configured one, or the embedded local one.
 
     ``local_site`` is a started :class:`workflows.ship.local_site.LocalWebsite`; without
     one, a local website started by another papercast process (``papercast serve``) is used.
@@ -143,7 +148,3 @@ def effective_publish_target(settings: Settings, local_site=None) -> PublishTarg
         "Start `papercast serve` (it runs the local website), or set publish.repo and publish.base_url in the show file.",
     )
 
-
-def target_for(services) -> PublishTarget:
-    """The publish target for a running application (``services.overrides['local_site']`` if set)."""
-    return effective_publish_target(services.settings, services.overrides.get("local_site"))

@@ -195,14 +195,6 @@ class WebsiteClone:
         except PublishError:
             return None
 
-    def is_ancestor(self, commit: str, ref: str) -> bool:
-        assert self.repo is not None
-        try:
-            self.repo.git.merge_base("--is-ancestor", commit, ref)
-            return True
-        except GitCommandError:
-            return False
-
     # --- papercast's own working copy ----------------------------------------------------------------
 
     def entry(self, ref: str, path: str) -> tuple[str, str] | None:
@@ -279,6 +271,8 @@ class WebsiteClone:
                        "The working copy as it was (changed, staged, untracked and ignored files), on top of "
                        "the local branch. Nothing here was published.\n")
             commit = self.git("commit-tree", tree, *(["-p", head] if head else []), "-m", message)
+        if commit is None:  # nothing committed locally and nothing changed: handled above, kept for the type
+            return None
         ref, n = f"refs/papercast/preserved/{stamp}", 1
         while self.rev(ref):
             n += 1

@@ -1,30 +1,47 @@
 """Engine creation and numbered migrations.
 
 SQLite (under the data directory) by default, PostgreSQL when ``DATABASE_URL``
-says so. Migrations are plain functions registered with :func:`migration` and
-applied in order, each recorded in ``schema_migrations``; applying is safe to run
-from several processes at once.
+says so. Migrations are plain functions registered with :func:`migration` by the
+module that owns the tables (the store's own ``workflows/store/schema.py``, each
+stage's ``schema.py``); the store knows no stage. Whoever wires the application
+names the modules (:mod:`workflows.database`), and :func:`migrate` applies theirs
+in number order, each once, recorded in ``schema_migrations``; applying is safe to
+run from several processes at once.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 
 from sqlalchemy import Connection, Engine, create_engine, event, text
 
 from workflows.errors import ConfigError
 
-MIGRATIONS: dict[int, tuple[str, Callable[[Connection], None]]] = {}
+
+@dataclass(frozen=True)
+class Migration:
+    number: int
+    name: str
+    apply: Callable[[Connection], None]
+    #: The module that registered it (the one that owns its tables).
+    module: str
+
+
+#: Every migration registered so far, by number (one number space for all modules).
+MIGRATIONS: dict[int, Migration] = {}
 
 
 def migration(number: int, name: str):
-    """Register a migration. Numbers are applied in ascending order, once."""
+    """Register a migration of the calling module. Numbers are applied in ascending order, once."""
 
     def register(fn: Callable[[Connection], None]):
-        if number in MIGRATIONS:
-            raise RuntimeError(f"migration {number} is registered twice")
-        MIGRATIONS[number] = (name, fn)
+        known = MIGRATIONS.get(number)
+        if known is not None and (known.module, known.apply.__qualname__) != (fn.__module__, fn.__qualname__):
+            raise RuntimeError(f"migration {number} is registered twice ({known.module} and {fn.__module__})")
+        MIGRATIONS[number] = Migration(number, name, fn, fn.__module__)
         return fn
 
     return register
@@ -69,11 +86,16 @@ def make_engine(url: str) -> Engine:
     )
 
 
-def migrate(engine: Engine) -> list[int]:
-    """Apply pending migrations; returns the numbers applied now."""
-    from workflows.store import schema  # noqa: F401  (registers the migrations)
-    from workflows.ship import schema as _ship_schema  # noqa: F401  (the shipping stage's tables)
+def migrate(engine: Engine, modules: Iterable[ModuleType]) -> list[int]:
+    """Apply the pending migrations of ``modules`` (the schema modules, imported); returns the numbers applied now.
 
+    Only the migrations those modules registered are applied, whatever else was imported,
+    so what a database gets does not depend on import order.
+    """
+    names = {m.__name__ for m in modules}
+    if not names:
+        raise TypeError("migrate() needs the schema modules (workflows.database.migrate names papercast's)")
+    wanted = sorted((m for m in MIGRATIONS.values() if m.module in names), key=lambda m: m.number)
     applied_now: list[int] = []
     with engine.begin() as conn:
         if conn.dialect.name == "postgresql":
@@ -84,14 +106,13 @@ def migrate(engine: Engine) -> list[int]:
             " number INTEGER PRIMARY KEY, name VARCHAR(200) NOT NULL, applied_at VARCHAR(40) NOT NULL)"
         ))
         done = {row[0] for row in conn.execute(text("SELECT number FROM schema_migrations"))}
-        for number in sorted(MIGRATIONS):
-            if number in done:
+        for m in wanted:
+            if m.number in done:
                 continue
-            name, fn = MIGRATIONS[number]
-            fn(conn)
+            m.apply(conn)
             conn.execute(
                 text("INSERT INTO schema_migrations (number, name, applied_at) VALUES (:n, :name, CURRENT_TIMESTAMP)"),
-                {"n": number, "name": name},
+                {"n": m.number, "name": m.name},
             )
-            applied_now.append(number)
+            applied_now.append(m.number)
     return applied_now

@@ -12,7 +12,7 @@ import re
 import secrets
 import unicodedata
 from collections.abc import Callable, Iterable
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Engine, and_, delete, func, insert, select, update
@@ -21,19 +21,13 @@ from sqlalchemy.exc import IntegrityError
 from workflows.artifacts import Artifact
 from workflows.errors import ConcurrentTransition, EpisodeNotFound, TransitionNotAllowed
 from workflows.states import RESUME, RESUME_PUBLISHED, SAME, STEP_FOR_STATE, TRANSITIONS, State
-from workflows.store.records import AuditRow, Episode, ScriptVersion
-from workflows.store.schema import artifacts, claims, effects, episodes, papers, script_versions, transitions
+from workflows.store.facts import merged, merged_people
+from workflows.store.guards import StepGuards
+from workflows.store.records import AuditRow, Episode, ScriptVersion, audit_from_row, episode_from_row
+from workflows.store.schema import artifacts, episodes, papers, script_versions, transitions
+from workflows.store.times import Clock, iso_utc, utcnow
 
-Clock = Callable[[], datetime]
-
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
-
-
-def iso_utc(dt: datetime) -> str:
-    """How the store writes times: ISO 8601 in UTC, to the microsecond."""
-    return dt.astimezone(timezone.utc).isoformat(timespec="microseconds")
+__all__ = ["Clock", "EpisodeStore", "iso_utc", "slugify", "unique_slug", "utcnow"]
 
 
 def slugify(title: str, fallback: str) -> str:
@@ -54,7 +48,10 @@ def unique_slug(conn, title: str, episode_id: str) -> str:
     return f"{base}-{episode_id}"  # "_" never comes out of slugify, so no other episode can have this one
 
 
-class EpisodeStore:
+class EpisodeStore(StepGuards):
+    """Episodes, their audited transitions, artifacts and script versions; leases, effects and claims
+    (:class:`~workflows.store.guards.StepGuards`)."""
+
     def __init__(self, engine: Engine, clock: Clock = utcnow) -> None:
         self.engine = engine
         self.clock = clock
@@ -69,7 +66,7 @@ class EpisodeStore:
             conn.execute(insert(episodes).values(
                 id=episode_id, slug=unique_slug(conn, title, episode_id), title=title, state=State.RECEIVED.value,
                 version=1, created_at=now, updated_at=now, uploader=uploader, channel=channel,
-                thread_ts=thread_ts, target_minutes=target_minutes, facts=json.dumps(facts or {}),
+                thread_ts=thread_ts, target_minutes=target_minutes, facts=json.dumps(merged({}, facts or {})),
             ))
         return self.get(episode_id)
 
@@ -78,12 +75,12 @@ class EpisodeStore:
             row = conn.execute(select(episodes).where(episodes.c.id == episode_id)).mappings().first()
         if row is None:
             raise _not_found(episode_id)
-        return _episode(row)
+        return episode_from_row(row)
 
     def all(self) -> list[Episode]:
         with self.engine.connect() as conn:
             rows = conn.execute(select(episodes)).mappings().all()
-        return [_episode(r) for r in rows]
+        return [episode_from_row(r) for r in rows]
 
     def ledger(self) -> list[Episode]:
         """Every episode: unshipped first (oldest first, they matter most), then the finished, newest first."""
@@ -97,12 +94,12 @@ class EpisodeStore:
         states = [s.value for s in STEP_FOR_STATE]
         with self.engine.connect() as conn:
             rows = conn.execute(select(episodes).where(episodes.c.state.in_(states))).mappings().all()
-        return [_episode(r) for r in rows]
+        return [episode_from_row(r) for r in rows]
 
     def in_states(self, *states: State) -> list[Episode]:
         with self.engine.connect() as conn:
             rows = conn.execute(select(episodes).where(episodes.c.state.in_([s.value for s in states]))).mappings().all()
-        return [_episode(r) for r in rows]
+        return [episode_from_row(r) for r in rows]
 
     def find_by_pdf(self, sha256: str, *, excluding: str) -> Episode | None:
         """The earliest other episode made from the same PDF, if any (duplicates and rejected ones aside)."""
@@ -113,16 +110,27 @@ class EpisodeStore:
                        episodes.c.state.not_in([State.DUPLICATE.value, State.REJECTED.value, State.DISMISSED.value]))
                 .order_by(episodes.c.created_at).limit(1)
             ).mappings().first()
-        return _episode(row) if row else None
+        return episode_from_row(row) if row else None
 
     def update_facts(self, episode_id: str, **facts: Any) -> Episode:
-        """Record facts that are not a state change (message timestamps, last check result)."""
+        """Record facts that are not a state change (the last check, render progress); None removes one.
+
+        Names and types are those of :class:`~workflows.store.facts.EpisodeFacts`; anything else raises before
+        anything is written.
+        """
+        return self._merge_facts(episode_id, lambda current: merged(current, facts))
+
+    def update_people_facts(self, episode_id: str, **facts: Any) -> Episode:
+        """Record what the People implementation wants to remember about its messages (``facts.people``)."""
+        return self._merge_facts(episode_id, lambda current: merged_people(current, facts))
+
+    def _merge_facts(self, episode_id: str, change: Callable[[dict[str, Any]], dict[str, Any]]) -> Episode:
         with self.engine.begin() as conn:
             row = conn.execute(select(episodes.c.facts).where(episodes.c.id == episode_id)).first()
             if row is None:
                 raise _not_found(episode_id)
-            merged = {**json.loads(row[0]), **facts}
-            conn.execute(update(episodes).where(episodes.c.id == episode_id).values(facts=json.dumps(merged)))
+            after = change(json.loads(row[0] or "{}"))
+            conn.execute(update(episodes).where(episodes.c.id == episode_id).values(facts=json.dumps(after)))
         return self.get(episode_id)
 
     def set_status_ts(self, episode_id: str, thread_ts: str | None, status_ts: str | None) -> None:
@@ -149,7 +157,7 @@ class EpisodeStore:
             row = conn.execute(select(episodes).where(episodes.c.id == episode_id)).mappings().first()
             if row is None:
                 raise _not_found(episode_id)
-            current = _episode(row)
+            current = episode_from_row(row)
             if expected_version is not None and current.version != expected_version:
                 raise self._lost(conn, current, name)
             if current.state not in t.sources:
@@ -163,7 +171,7 @@ class EpisodeStore:
             elif t.target == RESUME:
                 target = current.failed_from or State.RECEIVED
             elif t.target == RESUME_PUBLISHED:
-                target = State.PUBLISHED if current.facts.get("commit") else State.MANUAL_PUBLISH
+                target = State.PUBLISHED if current.facts.published_by_papercast else State.MANUAL_PUBLISH
             else:
                 target = State(t.target)
 
@@ -175,7 +183,7 @@ class EpisodeStore:
             elif current.state == State.FAILED:
                 values.update(failed_from=None, failed_step=None, error=None)
             if facts:
-                values["facts"] = json.dumps({**current.facts, **facts})
+                values["facts"] = json.dumps(merged(json.loads(row["facts"] or "{}"), facts))
             result = conn.execute(
                 update(episodes)
                 .where(and_(episodes.c.id == episode_id, episodes.c.version == current.version,
@@ -210,7 +218,7 @@ class EpisodeStore:
             f"Episode {seen.id} changed while '{name}' was being applied.",
             current_state=now_row[0] if now_row else seen.state.value,
             current_version=now_row[1] if now_row else seen.version,
-            last_move=_audit(row) if row else None,
+            last_move=audit_from_row(row) if row else None,
         )
         if lost.winner:
             lost.message = f"Episode {seen.id} changed while '{name}' was being applied: {lost.winner}."
@@ -221,7 +229,7 @@ class EpisodeStore:
             rows = conn.execute(
                 select(transitions).where(transitions.c.episode_id == episode_id).order_by(transitions.c.from_version)
             ).mappings().all()
-        return [_audit(r) for r in rows]
+        return [audit_from_row(r) for r in rows]
 
     def last_decision(self, episode_id: str, names: Iterable[str]) -> AuditRow | None:
         rows = [r for r in self.audit(episode_id) if r.transition in set(names)]
@@ -281,99 +289,12 @@ class EpisodeStore:
         versions = self.script_versions(episode_id)
         return versions[-1] if versions else None
 
-    # --- leases, effects, claims: the pieces that make steps safe to repeat -----------
-
-    def runnable(self, now: float) -> list[Episode]:
-        """Unfinished episodes that an automatic step should move on and nobody holds (free or expired lease)."""
-        states = [s.value for s in STEP_FOR_STATE]
-        with self.engine.connect() as conn:
-            rows = conn.execute(
-                select(episodes).where(episodes.c.state.in_(states))
-                .where(episodes.c.lease_holder.is_(None) | (episodes.c.lease_until < now))
-                .order_by(episodes.c.updated_at)
-            ).mappings().all()
-        return [_episode(r) for r in rows]
-
-    def take_lease(self, episode_id: str, holder: str, seconds: float, now: float) -> bool:
-        """Hold the episode for one step; True if we hold it (free, expired, or already ours).
-
-        One UPDATE with the condition in its WHERE: a compare-and-set on the row, so of two
-        instances taking the same lease (PostgreSQL row lock, SQLite write lock) one wins.
-        """
-        with self.engine.begin() as conn:
-            result = conn.execute(
-                update(episodes)
-                .where(episodes.c.id == episode_id)
-                .where((episodes.c.lease_holder.is_(None)) | (episodes.c.lease_until < now)
-                       | (episodes.c.lease_holder == holder))
-                .values(lease_holder=holder, lease_until=now + seconds)
-            )
-            return result.rowcount == 1
-
-    def renew_lease(self, episode_id: str, holder: str, seconds: float, now: float) -> bool:
-        """Extend a lease we still hold; False when it ran out and another instance took it (or it was freed)."""
-        with self.engine.begin() as conn:
-            result = conn.execute(
-                update(episodes).where(episodes.c.id == episode_id, episodes.c.lease_holder == holder)
-                .values(lease_until=now + seconds)
-            )
-            return result.rowcount == 1
-
-    def lease_holder(self, episode_id: str, now: float) -> str | None:
-        """Who holds the episode's lease now (None when free or expired)."""
-        with self.engine.connect() as conn:
-            row = conn.execute(select(episodes.c.lease_holder, episodes.c.lease_until)
-                               .where(episodes.c.id == episode_id)).first()
-        if row is None or row[0] is None or (row[1] or 0) < now:
-            return None
-        return row[0]
-
-    def release_lease(self, episode_id: str, holder: str) -> None:
-        with self.engine.begin() as conn:
-            conn.execute(update(episodes).where(episodes.c.id == episode_id, episodes.c.lease_holder == holder)
-                         .values(lease_holder=None, lease_until=None))
-
-    def effect(self, episode_id: str, key: str) -> tuple[bool, Any]:
-        with self.engine.connect() as conn:
-            row = conn.execute(select(effects.c.result).where(effects.c.episode_id == episode_id,
-                                                              effects.c.key == key)).first()
-        return (True, json.loads(row[0])) if row else (False, None)
-
-    def record_effect(self, episode_id: str, key: str, result: Any) -> None:
-        """Remember an effect's result; a second record of the same key is ignored."""
-        try:
-            with self.engine.begin() as conn:
-                conn.execute(insert(effects).values(episode_id=episode_id, key=key, result=json.dumps(result),
-                                                    at=iso_utc(self.clock())))
-        except IntegrityError:
-            pass
-
-    def claim(self, key: str, holder: str = "") -> bool:
-        """Insert a unique key; True for the first caller only, across threads, processes and instances."""
-        try:
-            with self.engine.begin() as conn:
-                conn.execute(insert(claims).values(key=key, holder=holder, at=iso_utc(self.clock())))
-            return True
-        except IntegrityError:
-            return False
-
-    def claim_holder(self, key: str) -> str | None:
-        with self.engine.connect() as conn:
-            row = conn.execute(select(claims.c.holder).where(claims.c.key == key)).first()
-        return row[0] if row else None
-
-
-def _audit(row) -> AuditRow:
-    return AuditRow(**{k: row[k] for k in AuditRow.model_fields})
+    def current_script(self, episode_id: str) -> ScriptVersion:
+        """The latest script version of an episode that has one (past drafting); raises if it has none."""
+        if (latest := self.latest_script(episode_id)) is None:
+            raise EpisodeNotFound(f"Episode {episode_id} has no script yet.", "Wait for the draft, or press Retry.")
+        return latest
 
 
 def _not_found(episode_id: str) -> EpisodeNotFound:
     return EpisodeNotFound(f"There is no episode {episode_id}.", "Run `papercast status` to list the episodes.")
-
-
-def _episode(row) -> Episode:
-    data = dict(row)
-    data["facts"] = json.loads(data.get("facts") or "{}")
-    data.pop("lease_holder", None)
-    data.pop("lease_until", None)
-    return Episode(**data)

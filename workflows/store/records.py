@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel
 
 from workflows.states import TERMINAL, State
+from workflows.store.facts import EpisodeFacts
 
 
 class Episode(BaseModel):
@@ -31,7 +33,7 @@ class Episode(BaseModel):
     failed_from: State | None = None
     failed_step: str | None = None
     error: str | None = None
-    facts: dict[str, Any] = {}
+    facts: EpisodeFacts = EpisodeFacts()
 
     @property
     def is_unshipped(self) -> bool:
@@ -59,3 +61,16 @@ class ScriptVersion(BaseModel):
     usage: dict[str, Any]
     notes: str
     created_at: datetime
+
+
+def episode_from_row(row: Any) -> Episode:
+    """An ``episodes`` row (a mapping) as a record; the lease columns are the runner's, not the record's."""
+    data = dict(row)
+    data["facts"] = json.loads(data.get("facts") or "{}")
+    data.pop("lease_holder", None)
+    data.pop("lease_until", None)
+    return Episode(**data)
+
+
+def audit_from_row(row: Any) -> AuditRow:
+    return AuditRow(**{k: row[k] for k in AuditRow.model_fields})

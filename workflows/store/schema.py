@@ -160,3 +160,18 @@ def _m3(conn: Connection) -> None:
             conn.execute(update(episodes).where(episodes.c.id == r.id).values(slug=new))
             taken.add(new)
     conn.execute(text("CREATE UNIQUE INDEX IF NOT EXISTS uq_episodes_slug ON episodes (slug)"))
+
+
+@migration(5, "episode facts typed: the People implementation's own records move under facts.people")
+def _m5(conn: Connection) -> None:
+    from workflows.store.facts import FIELDS
+
+    for row in conn.execute(select(episodes.c.id, episodes.c.facts)).all():
+        try:
+            facts = json.loads(row.facts or "{}")
+        except ValueError:
+            facts = {}
+        people = {k: facts.pop(k) for k in [k for k in facts if k not in FIELDS and k != "people"]}
+        if people:
+            facts["people"] = {**(facts.get("people") or {}), **people}
+            conn.execute(update(episodes).where(episodes.c.id == row.id).values(facts=json.dumps(facts)))

@@ -11,6 +11,7 @@ from slack_sdk.errors import SlackApiError
 from bot.blocks import not_a_pdf
 from bot.errors import answered, tell_person
 from bot.listeners._deps import Deps
+from bot.slack_facts import remember
 from workflows.drops import Drop
 from workflows.errors import PapercastError
 from workflows.store.records import Episode
@@ -72,7 +73,7 @@ def start_from_file(d: Deps, client: WebClient, file: dict[str, Any], *, user: s
 
     def started(episode: Episode) -> None:
         if message_ts:
-            d.services.store.update_facts(episode.id, dropped_ts=message_ts)
+            remember(d.services.store, episode.id, dropped_ts=message_ts)
         d.people.status(episode.id)
 
     with answered(client, user=user, channel=channel, thread_ts=thread_ts):

@@ -1,5 +1,10 @@
 """The "tone" speech backend: fast, deterministic synthetic speech for tests.
 
+Not a built-in: nothing in papercast imports this module, and ``speech = "tone"`` works
+only while a test has registered it (``tests/conftest.py`` does, for the test run)::
+
+    speech.backends.register("tone", ToneSpeech)
+
 Each word becomes one or two syllable-like bursts of a few harmonics at a pitch
 that depends on the voice, so two voices are measurably different, durations
 grow with the word count (about 170 words a minute), and nothing is loaded.
@@ -11,7 +16,6 @@ import hashlib
 
 import numpy as np
 
-from workflows.audio import speech
 from workflows.settings import Environment, Show
 
 SAMPLE_RATE = 24_000
@@ -33,6 +37,9 @@ class ToneSpeech:
     id = "tone"
     parallelism = 1
 
+    def __init__(self, show: Show | None = None, env: Environment | None = None) -> None:
+        """Built like every speech backend, from the show and the environment; needs neither."""
+
     def cache_identity(self, voice: str) -> str:
         return f"tone-v1:{voice}"
 
@@ -53,9 +60,3 @@ class ToneSpeech:
             out[i * word_n:(i + 1) * word_n] = 0.3 * wave * envelope
         return out, SAMPLE_RATE
 
-
-def _factory(show: Show, env: Environment) -> ToneSpeech:
-    return ToneSpeech()
-
-
-speech.register("tone", _factory)

@@ -1,15 +1,17 @@
-"""The fake writer for tests, registered like the real ones under id "fake".
+"""The fake script writer for tests: scripted results and a history of calls, like simonw/llm's MockModel.
 
-``get_writer("fake", settings)`` (or ``writer.backend = "fake"``) always returns
-the one shared :data:`fake_writer`, so a test can queue what it should return
-and read what it was asked::
+Not a built-in: nothing in papercast imports this module, and ``writer.backend = "fake"``
+works only while a test has registered one. Each test makes its own instance and
+registers it through the real registry (``tests/conftest.py`` has the ``fake_writer``
+fixture that does this)::
 
-    fake = get_writer("fake", settings)
-    fake.reset()
+    fake = FakeWriter()
+    writers.register("fake", lambda settings: fake)   # writer.backend = "fake" now finds it
     fake.enqueue(my_script)            # returned by the next write()
     fake.enqueue(MalformedScript("x"))  # raised by the one after
     ... run the workflow ...
     fake.history[-1].notes             # what the workflow passed
+    writers.unregister("fake")
 
 With an empty queue it writes a small valid script from the paper (brand intro,
 title, sign-off), so workflows can run without queuing anything.
@@ -23,7 +25,7 @@ from typing import Callable, Union
 from workflows.intake.paper import Paper
 from workflows.script.brand import brand_text
 from workflows.script.model import Chapter, Line, Script, Usage
-from workflows.script.writers import ScriptWriter, WriteResult, register_writer
+from workflows.script.writers import ScriptWriter, WriteResult
 from workflows.settings import Settings, Show
 
 Queued = Union[Script, WriteResult, BaseException, Callable[..., Union[Script, WriteResult]]]
@@ -38,8 +40,9 @@ class FakeCall:
     notes: str | None
 
 
-@register_writer
 class FakeWriter(ScriptWriter):
+    """A writer that returns what a test queued, and records every call in ``history``."""
+
     id = "fake"
 
     def __init__(self, settings: Settings | None = None) -> None:
@@ -47,17 +50,12 @@ class FakeWriter(ScriptWriter):
         self.queue: list[Queued] = []
         self.history: list[FakeCall] = []
 
-    @classmethod
-    def from_settings(cls, settings: Settings) -> "FakeWriter":
-        fake_writer.settings = settings
-        return fake_writer
-
     def enqueue(self, *items: Queued) -> None:
         """Queue what the next calls return: a Script, a WriteResult, an error to raise, or a callable."""
         self.queue.extend(items)
 
     def reset(self) -> None:
-        """Forget the queue and the history (call it at the start of each test)."""
+        """Forget the queue and the history."""
         self.queue.clear()
         self.history.clear()
 
@@ -98,6 +96,3 @@ def _default_script(paper: Paper, show: Show, *, target_minutes: float, previous
         hosts={h.key: h.name for h in show.hosts}, writer="fake",
     )
 
-
-#: The one fake writer every ``get_writer("fake", ...)`` returns.
-fake_writer = FakeWriter()
