@@ -37,6 +37,7 @@ from bot.app import build_app  # noqa: E402
 from bot.local import CHANNEL_ID, OTHER, REVIEWER, LocalWorkspace, signature  # noqa: E402
 from bot.local import payloads  # noqa: E402
 from bot.serve import serve_http  # noqa: E402
+from bot.slack_facts import slack_facts  # noqa: E402
 from tests.bot.conftest import make_settings  # noqa: E402
 from tests.pdfs import long_paper, one_column_paper  # noqa: E402
 from workflows import pipeline  # noqa: E402
@@ -145,12 +146,12 @@ def main(rounds: int = 30, load: bool = True) -> None:
     try:
         ws.drop_pdf(REVIEWER, one_column_paper(tmp / "first.pdf"))
         first = ws.wait_for(lambda: next((e for e in store.all() if e.state == State.IN_REVIEW), None), 60)
-        review_ts = ws.wait_for(lambda: (store.get(first.id).facts.get("review_messages") or {}).get("1"), 30)
+        review_ts = ws.wait_for(lambda: slack_facts(store.get(first.id)).review_messages.get("1"), 30)
         message = next(m for m in ws.messages(thread_ts=first.thread_ts) if m["ts"] == review_ts)
         processing = (State.RECEIVED, State.EXTRACTED, State.DRAFTED)
 
         def in_progress(name: str) -> bool:
-            return any(e.state in processing for e in store.all() if (e.facts.get("source") or {}).get("name") == name)
+            return any(e.state in processing for e in store.all() if e.facts.source.name == name)
 
         latencies: list[float] = []
         busy_rounds = 0

@@ -52,7 +52,7 @@ def _profile(svc, published) -> None:
     with ShipChecker(svc) as checker:
         arts = {e.id: svc.store.artifacts(e.id) for e in published}
         files = {e.id: artifact_files(svc.show.publish, checker.target, e) for e in published}
-        checker._repo_state()
+        checker.record.prefetch()
         t = time.perf_counter()
         for e in published:
             checker.record.findings(e, files[e.id], arts[e.id])

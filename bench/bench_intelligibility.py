@@ -1,4 +1,4 @@
-"""How well an offline recogniser understands a rendered offline episode, now and on the current main (HEAD).
+"""How well an offline recogniser understands a rendered offline episode, in this tree and at a base revision.
 
 For one paper (the shipped sample paper, read by intake), each writer's offline
 script is spoken line by line with the offline voices (hibari, from the wheel),
@@ -7,19 +7,21 @@ that ships inside the ``pocketsphinx`` wheel (no download). The figure is the
 word error rate of the recogniser's words against the transcript cues (the line
 texts, numbers spelled out as a host says them). The current tree applies
 :func:`workflows.script.spoken.speakable` before synthesis, as the audio stage
-does; HEAD's tree (exported with ``git archive``) has no such step.
+does; the base revision's tree (``--base REV``, default ``a84cf7d``: main before the spoken-script work,
+exported with ``git archive``) is spoken as its writer wrote it.
 
 Also printed, for both: contract breaches per 1,000 words
 (:func:`workflows.script.spoken.script_violations`), the share of answer
 sentences read verbatim from the paper, the first host's share of the words and
 the longest turn.
 
-Run: ``.venv/bin/python bench/bench_intelligibility.py [minutes]`` (default 3).
+Run: ``.venv/bin/python bench/bench_intelligibility.py [minutes] [--base REV]`` (default 3 minutes).
 """
 
 from __future__ import annotations
 
 import json
+import math
 import re
 import subprocess
 import sys
@@ -97,8 +99,12 @@ def _script(tree: Path, minutes: float, paper: Path) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def _head_tree(folder: Path) -> Path:
-    archive = subprocess.run(["git", "archive", "HEAD", "workflows"], cwd=ROOT, capture_output=True, check=True).stdout
+#: The revision compared against by default: main before the spoken-script and grounded-checks work (issues 14, 15).
+BASE = "a84cf7d"
+
+
+def _base_tree(folder: Path, rev: str) -> Path:
+    archive = subprocess.run(["git", "archive", rev, "workflows"], cwd=ROOT, capture_output=True, check=True).stdout
     with tarfile.open(fileobj=BytesIO(archive)) as tar:
         tar.extractall(folder, filter="data")
     return folder
@@ -115,8 +121,9 @@ def _recognise(lines: list[list[str]], speak: bool) -> tuple[float, int]:
     heard: list[str] = []
     for speaker, text in lines:
         said = spoken.speakable(text) if speak else text
-        samples, rate = voice.synthesize(said, "heart" if speaker == "a" else "heart-low")
-        pcm = resample_poly(samples, 2, 3) if rate == 24000 else samples
+        samples, rate = voice.synthesize(said, "heart" if speaker == "a" else "joe")
+        common = math.gcd(16000, rate)
+        pcm = resample_poly(samples, 16000 // common, rate // common) if rate != 16000 else samples
         decoder.start_utt()
         decoder.process_raw((np.clip(pcm, -1, 1) * 32767).astype(np.int16).tobytes(), full_utt=True)
         decoder.end_utt()
@@ -152,12 +159,17 @@ def _papers(folder: Path) -> dict[str, Path]:
 
 
 def main() -> None:
-    minutes = float(sys.argv[1]) if len(sys.argv) > 1 else 3.0
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("minutes", nargs="?", type=float, default=3.0)
+    parser.add_argument("--base", default=BASE, help=f"the revision to compare against (default {BASE})")
+    args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        head_tree = _head_tree(Path(tmp) / "head")
+        base_tree = _base_tree(Path(tmp) / "base", args.base)
         for paper_name, paper in _papers(Path(tmp)).items():
-            head, now = _script(head_tree, minutes, paper), _script(ROOT, minutes, paper)
-            for name, result, speak in (("current main (HEAD)", head, False), ("this tree", now, True)):
+            base, now = _script(base_tree, args.minutes, paper), _script(ROOT, args.minutes, paper)
+            for name, result, speak in ((f"base {args.base[:10]}", base, False), ("this tree", now, True)):
                 error, count = _recognise(result["lines"], speak)
                 print(f"{paper_name:12s} {name:20s} WER {error:5.1%} over {count:4d} reference words; {_style(result)}")
 

@@ -6,13 +6,14 @@ takes the kind's configuration and returns a ready backend. A class whose constr
 takes that configuration is a factory (the writers register their classes); so is a
 ``from_config`` classmethod or a small function. Each kind's module calls the entry:
 
-=================  ==========================================  ===========================
+=================  ==========================================  ====================================
 kind               registry                                    the entry is called as
-=================  ==========================================  ===========================
+=================  ==========================================  ====================================
 script writer      ``workflows.script.writers.writers``        ``entry(settings)``
 speech backend     ``workflows.audio.speech.backends``         ``entry(show, env)``
 artifact store     ``workflows.artifacts.stores``              ``entry(config, data_dir)``
-=================  ==========================================  ===========================
+website            ``workflows.ship.websites.websites``        ``entry(settings, local_site=None)``
+=================  ==========================================  ====================================
 
 Built-in backends register themselves when their module is imported; the registry
 imports those modules the first time it is asked. Plugins and test doubles register
@@ -63,6 +64,7 @@ class Registry(Generic[T]):
         self._qualnames: dict[str, str] = {}
         self._lock = threading.RLock()
         self._loaded = False
+        self._loading = False
 
     @overload
     def register(self, backend_id: str) -> Callable[[E], E]: ...
@@ -95,7 +97,8 @@ class Registry(Generic[T]):
 
     def __contains__(self, backend_id: object) -> bool:
         self._load()
-        return backend_id in self._entries
+        with self._lock:
+            return backend_id in self._entries
 
     def get(self, backend_id: str) -> T:
         """What is registered as ``backend_id``, or :class:`UnknownBackend` naming the ids there are."""
@@ -131,13 +134,15 @@ class Registry(Generic[T]):
         """Register here what :meth:`references` described in another process.
 
         Each module is imported (a module that registers its backends on import is then
-        enough); an id still missing is registered with the object its qualified name
-        names (a class or a module-level function; a lambda cannot be found this way).
+        enough); an id still missing, or registered here as something else (a plugin that
+        replaced a built-in after import, a warm worker's stale entry), is registered with
+        the object its qualified name names (a class or a module-level function; a lambda
+        cannot be found this way).
         """
         for backend_id, reference in references.items():
             module_name, _, qualname = reference.partition(":")
             found: Any = importlib.import_module(module_name)
-            if backend_id in self or not qualname or "<" in qualname:
+            if not qualname or "<" in qualname or self.references([backend_id]).get(backend_id) == reference:
                 continue
             for part in qualname.split("."):
                 found = getattr(found, part)
@@ -147,11 +152,15 @@ class Registry(Generic[T]):
         if self._loaded:
             return
         with self._lock:
-            if self._loaded:
+            if self._loaded or self._loading:  # loading: a built-in asked while it registers itself
                 return
-            self._loaded = True
-            for module in self._built_ins:
-                importlib.import_module(module)
+            self._loading = True
+            try:
+                for module in self._built_ins:
+                    importlib.import_module(module)
+                self._loaded = True  # only once all imported: a failed import is tried (and reported) again
+            finally:
+                self._loading = False
 
 
 def _where(entry: object) -> tuple[str, str]:

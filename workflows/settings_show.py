@@ -107,6 +107,10 @@ class Bucket(_Section):
     endpoint_url: str = Field("", pattern=ENDPOINT_URL)
     #: Empty: boto3's default (AWS_REGION / AWS_DEFAULT_REGION); "auto" for R2.
     region: str = ""
+    #: How long one request waits to connect and for an answer, and how often it is tried: a bucket that stalls
+    #: holds a publish about attempts x timeout_seconds (plus a second of backoff) before it fails with Retry.
+    timeout_seconds: float = Field(20.0, gt=0, le=300)
+    attempts: int = Field(2, ge=1, le=10)
 
 
 class Publish(_Section):

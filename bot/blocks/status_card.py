@@ -94,7 +94,7 @@ def way_out_buttons(episode: Episode) -> list[dict[str, Any]]:
     buttons = []
     if "publish_again" in ways:
         buttons.append(button("Publish again", "ship_publish_again", ep, style="primary", confirm=confirm(
-            "Publish again?", "papercast commits the same approved files to the website again and checks the live site.",
+            "Publish again?", "papercast publishes the same approved files to the website again and checks the live site.",
             "Publish again")))
     if "publish_by_hand" in ways:
         buttons.append(_by_hand(episode))

@@ -43,8 +43,7 @@ hosts = [{{ key = "a", name = "Ada", speech = "tone", voice = "a" }}, {{ key = "
 backend = "offline"
 target_minutes = 1
 [publish]
-repo = "{repo}"
-base_url = "{base_url}"
+{publish}
 [followup]
 check_minutes = [0.02, 0.04, 0.08]
 repeat_minutes = 0.04
@@ -101,13 +100,21 @@ class Rig:
 
     def __post_init__(self) -> None:
         self.workspace = LocalWorkspace(self.tmp / "slack").start()
-        self.website = LocalWebsite(self.tmp / "web", delay=0, poll_seconds=0.1).start()
+        self.website = self.start_website()
         self.config = self.tmp / "show.toml"
-        self.config.write_text(SHOW.format(channel=CHANNEL_ID, reviewer=REVIEWER, repo=self.website.remote_url,
-                                           base_url=self.website.base_url, lease=self.lease_seconds,
-                                           followup_extra=self.followup_extra), encoding="utf-8")
+        self.config.write_text(SHOW.format(channel=CHANNEL_ID, reviewer=REVIEWER, publish=self.publish_settings(),
+                                           lease=self.lease_seconds, followup_extra=self.followup_extra),
+                               encoding="utf-8")
         self.store = EpisodeStore(make_engine(self.db_url))
         self.paper = write_sample_paper(self.tmp / "paper.pdf")
+
+    def start_website(self):
+        """The website the episodes go to (a subclass may use another target; it needs ``stop()``)."""
+        return LocalWebsite(self.tmp / "web", delay=0, poll_seconds=0.1).start()
+
+    def publish_settings(self) -> str:
+        """The ``[publish]`` lines of the show file for :meth:`start_website`'s website."""
+        return f'repo = "{self.website.remote_url}"\nbase_url = "{self.website.base_url}"'
 
     # --- instances ------------------------------------------------------------------------------
 

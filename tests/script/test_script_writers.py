@@ -9,7 +9,7 @@ from tests.script._settings import TEST_KEY, make_settings
 from workflows.script.claude import ClaudeWriter
 from workflows.script.errors import MalformedScript, UnknownWriter
 from workflows.script.offline import OfflineWriter
-from workflows.script.writers import ScriptWriter, WriteResult, choose_writer, get_writer, writer_ids, writers
+from workflows.script.writers import ScriptWriter, WriteResult, choose_writer, get_writer, writers
 from workflows.settings import Show, Writer
 from workflows.testing.writers import FakeWriter
 
@@ -52,7 +52,7 @@ def test_a_writer_registered_later_is_found_by_name():
             return WriteResult(script=make_script(["one", "two"], show))
 
     try:
-        assert "echo-test" in writer_ids()
+        assert "echo-test" in writers.ids()
         assert isinstance(choose_writer(make_settings(show=_show("echo-test"))), EchoWriter)
     finally:
         writers.unregister("echo-test")

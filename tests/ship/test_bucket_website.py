@@ -3,6 +3,7 @@ verified live like the git website, never over someone else's object, and every 
 
 from __future__ import annotations
 
+import re
 import secrets
 
 import pytest
@@ -171,15 +172,41 @@ def test_the_feed_keeps_items_others_added_to_the_bucket(bsvc, moto, bucket):
     assert sorted(i.findtext("guid") for i in got.iter("item")) == sorted([ep.id, "their-trailer"])
 
 
-def test_another_object_at_an_artifact_key_stops_the_publish_naming_the_key(bsvc, moto, bucket):
-    """An object papercast did not write at the MP3's key stops the publish, names it, and is left as it was."""
+@pytest.mark.parametrize("metadata", [{}, {"papercast-episode": "ep_0000000other"}], ids=["untagged", "other-episode"])
+def test_another_object_at_an_artifact_key_stops_the_publish_naming_the_key(bsvc, moto, bucket, metadata):
+    """An object papercast did not write for this episode (no tag, or another episode's) at the MP3's key stops the
+    publish, names it, and is left as it was."""
     ep = ready_episode(bsvc)
     key = _key(ep, "episode.mp3")
-    moto.client().put_object(Bucket=bucket, Key=key, Body=b"someone's own mp3")
+    moto.client().put_object(Bucket=bucket, Key=key, Body=b"someone's own mp3", Metadata=metadata)
     with pytest.raises(PublishError) as e:
         publish_episode(bsvc, ep)
     assert key in e.value.message and "publish.audio_path" in e.value.hint
     assert moto.client().get_object(Bucket=bucket, Key=key)["Body"].read() == b"someone's own mp3"
+
+
+def test_a_retry_after_the_files_changed_replaces_the_episodes_own_objects(
+        bsvc, data_dir, db_url, store, clock, moto, bucket, cdn):
+    """The artifacts went up, the publish crashed before the index, then base_url was fixed (so the page and chapters
+    changed): the retry replaces the objects this episode uploaded (their metadata names it) and the episode ships."""
+    wrong = make_services(data_dir, db_url, store, clock,
+                          **{**_bucket_settings(moto, bucket, cdn), "base_url": "https://old.example.org"})
+    wrong.website = build_website(wrong.settings)
+    ep = ready_episode(bsvc)
+
+    def crash(at: str) -> None:
+        if at == "copied":
+            raise SystemExit("crashed before the index")
+
+    with pytest.raises(SystemExit):
+        publish_episode(wrong, ep, checkpoint=crash)
+    s3, page = moto.client(), _key(ep, "index.html")
+    assert b"old.example.org" in s3.get_object(Bucket=bucket, Key=page)["Body"].read()
+    done = publish_now(bsvc, bsvc.store.get(ep.id))
+    assert done.state == State.PUBLISHED
+    served = s3.get_object(Bucket=bucket, Key=page)["Body"].read()
+    assert b"old.example.org" not in served and cdn.base_url.encode() in served
+    assert check_episode(bsvc, bsvc.store.get(ep.id)).shipped
 
 
 def test_doctor_checks_the_bucket_and_the_site(data_dir, db_url, moto, bucket, cdn, monkeypatch):
@@ -237,3 +264,41 @@ def test_two_instances_publishing_at_once_keep_both_episodes_in_the_index_and_fe
     assert sorted(e["id"] for e in index["episodes"]) == sorted([mine.id, theirs.id])
     feed = etree.fromstring(s3.get_object(Bucket=bucket, Key=f"{PREFIX}/feed.xml")["Body"].read())
     assert sorted(i.findtext("guid") for i in feed.iter("item")) == sorted([mine.id, theirs.id])
+
+
+def _gitty(text: str) -> list[str]:
+    """Words that are true of a git website only."""
+    return re.findall(r"\b(?:git|commits?|committed|push(?:ed)?|branch|repository)\b", text, flags=re.I)
+
+
+def test_publish_by_hand_names_the_bucket_keys_not_repository_paths(bsvc, bucket):
+    """Publish by hand for a bucket says where each file goes as s3://bucket/key, with no branch or repository path."""
+    from workflows.ship.actions import manual_instructions
+
+    ep = publish_now(bsvc, ready_episode(bsvc))
+    text = str(manual_instructions(bsvc, ep))
+    for name in ("episode.mp3", "transcript.vtt", "notes.md", "chapters.json", "index.html"):
+        assert f"`s3://{bucket}/{_key(ep, name)}` → {bsvc.show.publish.base_url}/episodes/{ep.slug}/{name}" in text
+    assert f"the feed `s3://{bucket}/{PREFIX}/feed.xml`" in text and f"the bucket `s3://{bucket}`" in text
+    assert "`static/" not in text and not _gitty(text), _gitty(text)
+
+
+def test_a_bucket_website_is_told_in_words_that_are_true_for_a_bucket(bsvc, moto, bucket, cdn):
+    """Not deployed, a deleted object, the Publish again button and its notice speak of publishing, not git."""
+    from bot.blocks.status_card import way_out_buttons
+    from workflows.actor import Actor
+    from workflows.ship.actions import publish_again
+
+    ep = publish_now(bsvc, ready_episode(bsvc))
+    cdn.hidden.add(_audio(ep))
+    lagging = check_and_ship(bsvc, ep.id)
+    assert lagging.check.problem.kind == "not_deployed" and not _gitty(lagging.diagnosis), lagging.diagnosis
+    cdn.hidden.clear()
+    moto.client().delete_object(Bucket=bucket, Key=_key(ep, "episode.mp3"))
+    gone = check_and_ship(bsvc, ep.id)
+    assert gone.check.problem.kind == "commit_gone" and not _gitty(gone.diagnosis), gone.diagnosis
+    button = str(way_out_buttons(bsvc.store.get(ep.id)))
+    assert "Publish again" in button and not _gitty(button), button
+    publish_again(bsvc, ep.id, Actor("UOWNER"))
+    said = str(bsvc.people.named("say")[-1][1])
+    assert "publish the episode again" in said and not _gitty(said), said

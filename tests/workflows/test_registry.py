@@ -101,6 +101,36 @@ def test_another_process_registers_the_same_entries_by_reference():
     assert there.modules() == ["workflows.testing.speech", "workflows.testing.writers"]
 
 
+def test_adopt_replaces_an_entry_that_is_something_else_here():
+    """A worker whose id names another entry (a built-in a plugin replaced, a stale one) takes the parent's."""
+    here: Registry[object] = Registry("voice", setting="speech")
+    here.register("voice", FakeWriter)
+    there: Registry[object] = Registry("voice", setting="speech")
+    there.register("voice", ToneSpeech)
+    there.adopt(here.references(["voice"]))
+    assert there.get("voice") is FakeWriter
+
+
+def test_a_built_in_that_fails_to_import_is_tried_again_not_forgotten(monkeypatch):
+    """One broken built-in module does not leave the registry empty for good: the next lookup imports again."""
+    import importlib
+
+    reg: Registry[object] = Registry("voice", setting="speech", built_ins=("workflows.testing.speech",))
+    calls = []
+    real = importlib.import_module
+
+    def flaky(name, *a):
+        calls.append(name)
+        if len(calls) == 1:
+            raise ImportError("a broken install")
+        return real(name, *a)
+
+    monkeypatch.setattr(importlib, "import_module", flaky)
+    with pytest.raises(ImportError):
+        reg.ids()
+    assert reg.ids() == [] and calls == ["workflows.testing.speech", "workflows.testing.speech"]
+
+
 def test_a_bound_classmethod_entry_is_found_under_its_own_class():
     """An artifact store registers ``Cls.from_config``: its reference names that class, not the base class."""
     from workflows.artifacts.s3 import S3ArtifactStore

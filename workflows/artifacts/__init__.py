@@ -18,10 +18,10 @@ from workflows.artifacts.errors import (
 )
 from workflows.artifacts.local import ArtifactStore
 from workflows.artifacts.model import Artifact, content_key, sha256_file
-from workflows.artifacts.registry import backend_ids, open_store, store_for, stores
+from workflows.artifacts.registry import open_store, store_for, stores
 
 __all__ = [
     "Artifact", "ArtifactCorrupt", "ArtifactError", "ArtifactMissing", "ArtifactStore", "ObjectStoreRefused",
-    "ObjectStoreUnavailable", "UnknownArtifactBackend", "backend_ids", "content_key", "open_store",
+    "ObjectStoreUnavailable", "UnknownArtifactBackend", "content_key", "open_store",
     "sha256_file", "store_for", "stores",
 ]

@@ -40,11 +40,6 @@ stores: Registry[StoreFactory] = Registry(
 )
 
 
-def backend_ids() -> list[str]:
-    """The ids of every registered store."""
-    return stores.ids()
-
-
 def store_for(config: "Artifacts", data_dir: Path) -> "ArtifactStore":
     """The store ``config.backend`` names, built for this data directory."""
     return stores.get(config.backend)(config, Path(data_dir))

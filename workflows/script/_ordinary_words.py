@@ -3,7 +3,7 @@
 The 10,000 most frequent English words of two letters or more, lower case, taken once from
 wordfreq 3.1.1 (``top_n_list("en", 12000)``, alphabetic words only). Data licence: wordfreq's word
 lists are © Robyn Speer and contributors, CC BY-SA 4.0 (https://github.com/rspeer/wordfreq);
-this list is a derived work under the same licence.
+this list is a derived work under the same licence. (A data module: its length is the list.)
 """
 
 from __future__ import annotations

@@ -9,6 +9,9 @@ for percentages and fractions), its unit family, the hedge said before it
 ("about", "almost", "more than"), the step its written form implies ("85" → 1,
 "84.6" → 0.1, "90" → 10) and the content words around it, which
 :mod:`workflows.script.grounding` compares with the paper's.
+
+(Slightly over 300 lines on purpose: the number grammar, written forms and units read
+best together; split, each half would need the other's patterns.)
 """
 
 from __future__ import annotations

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 #: Where a clause ends inside a sentence: commas, semicolons, and the words that join clauses.
 CLAUSE = re.compile(r"[,;]\s|\s(?:and|but|while|whereas|against|versus|vs\.?|compared\s+with|which|whilst)\s",
@@ -28,6 +29,7 @@ _SUFFIXES = ("ations", "ation", "ments", "ment", "ings", "ing", "ness", "ies", "
              "s")
 
 
+@lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """A crude stem: lower case, one common suffix off, at most six letters ("participants" → "partic")."""
     word = word.lower().replace("’", "'").split("'")[0].strip("-")
@@ -38,16 +40,25 @@ def stem(word: str) -> str:
     return word[:6]
 
 
+_WORD = re.compile(r"[A-Za-z][A-Za-z']*")
+
+
 def content_stems(text: str) -> list[str]:
     """Stems of the content words of ``text``: letters only, no stop words, hyphenated words split."""
-    words = re.findall(r"[A-Za-z][A-Za-z']*", text.replace("-", " "))
-    return [stem(w) for w in words if w.lower() not in STOPWORDS and len(w) > 1]
+    words = _WORD.findall(text.replace("-", " "))
+    return [stem(w) for w in words if len(w) > 1 and w.lower() not in STOPWORDS]
+
+
+_LINE_BREAK_HYPHEN = re.compile(r"(\w)-\s*\n\s*(\w)")
+_HYPHEN = re.compile(r"(\w)-(\w)")
+_NORMAL_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?(?:\.\d+)?")
 
 
 def normal_words(text: str) -> list[str]:
     """Lower-case words with typographic quotes, dashes, ligatures and line-break hyphens normalised."""
     text = (text.replace("\u00ad", "").replace("ﬁ", "fi").replace("ﬂ", "fl").replace("’", "'").replace("‘", "'")
             .replace("“", '"').replace("”", '"').replace("–", "-").replace("—", "-"))
-    text = re.sub(r"(\w)-\s*\n\s*(\w)", r"\1\2", text)
-    text = re.sub(r"(\w)-(\w)", r"\1 \2", text)
-    return re.findall(r"[a-z0-9]+(?:'[a-z]+)?(?:\.\d+)?", text.lower())
+    if "-" in text:
+        text = _LINE_BREAK_HYPHEN.sub(r"\1\2", text)
+        text = _HYPHEN.sub(r"\1 \2", text)
+    return _NORMAL_WORD.findall(text.lower())

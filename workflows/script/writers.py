@@ -67,11 +67,6 @@ writers: Registry[WriterFactory] = Registry(
 )
 
 
-def writer_ids() -> list[str]:
-    """The ids of every registered writer."""
-    return writers.ids()
-
-
 def get_writer(name: str, settings: Settings) -> ScriptWriter:
     """The writer registered as ``name``, built for ``settings``.
 

@@ -16,7 +16,7 @@ from workflows.actor import Actor, require_owner_or_reviewer
 from workflows.people import Code, Icon, Mention, Notice, Strong, joined
 from workflows.ship.confirm import CHECKABLE, Verdict, check_and_ship, followups_for
 from workflows.ship.targets import artifact_files, feed_file
-from workflows.ship.websites import target_for
+from workflows.ship.websites import website_for
 from workflows.states import TRANSITIONS, State
 from workflows.store.records import Episode
 
@@ -109,19 +109,19 @@ def i_fixed_it(services: Services, episode_id: str, actor: Actor) -> Verdict:
 
 
 def manual_instructions(services: Services, episode: Episode) -> Notice:
-    """The exact files, repository paths and URLs for publishing by hand."""
-    publish, target = services.show.publish, target_for(services)
-    arts = services.store.artifacts(episode.id)
-    lines = [Notice.of("Publish ", Strong(episode.title or episode.slug), " by hand: put each file at its path in the "
-                       "website repository (branch ", Code(target.branch), "), so that the site serves it at the URL. "
-                       "I check the live bytes.")]
-    for f in artifact_files(publish, target, episode):
+    """The exact files, where each goes on the website (a repository path, a bucket key) and URLs, for publishing by hand."""
+    publish, website = services.show.publish, website_for(services)
+    target, arts = website.target, services.store.artifacts(episode.id)
+    files, feed = artifact_files(publish, target, episode), feed_file(publish, target)
+    where, places = website.by_hand([f.path for f in files] + [feed.path])
+    lines = [Notice.of("Publish ", Strong(episode.title or episode.slug), " by hand: put each file at ", where,
+                       ", so that the site serves it at the URL. I check the live bytes.")]
+    for f, place in zip(files, places):
         a = arts[f.kind]
         lines.append(Notice.of("• ", Code(PurePosixPath(f.path).name), f" ({a.media_type}, {a.size} bytes, sha256 ",
-                               Code(a.sha256), ") → ", Code(f.path), f" → {f.url}"))
-    feed = feed_file(publish, target)
-    audio = next(f for f in artifact_files(publish, target, episode) if f.kind == "audio")
-    lines.append(Notice.of("• the feed ", Code(feed.path), f" ({feed.url}) must list the episode: an item with guid ",
+                               Code(a.sha256), ") → ", Code(place), f" → {f.url}"))
+    audio = next(f for f in files if f.kind == "audio")
+    lines.append(Notice.of("• the feed ", Code(places[-1]), f" ({feed.url}) must list the episode: an item with guid ",
                            Code(episode.id), f" and enclosure {audio.url}"))
     return joined(lines, icon=Icon.BY_HAND)
 
@@ -140,14 +140,15 @@ def publish_manually(services: Services, episode_id: str, actor: Actor) -> "Pend
 
 
 def publish_again(services: Services, episode_id: str, actor: Actor) -> Episode:
-    """The published commit is gone: back to audio ready (audited), and the runner publishes the same files again."""
+    """The published files are gone from the website: back to audio ready (audited), and the runner publishes the same
+    files again."""
     episode = _allowed(services, episode_id, actor, "publish this episode again")
     after = services.store.transition(episode_id, "republish", actor=actor.user_id,
-                                      reason="the published commit is gone from the website; publish the same files again",
+                                      reason="the published files are gone from the website; publish the same files again",
                                       expected_version=episode.version, facts={"first_match": None})
     followups_for(services).stop(episode_id)  # publishing starts them again
     services.people.say(episode_id, Notice.of(Mention(actor.user_id), " asked to publish the episode again; "
-                                              "papercast commits the same files and checks the live site.",
+                                              "papercast publishes the same files again and checks the live site.",
                                               icon=Icon.AGAIN))
     services.people.status(episode_id)
     services.kick(episode_id)

@@ -15,14 +15,14 @@ from pydantic import BaseModel
 #: What to do about each problem, appended to its finding.
 ADVICE = {
     "not_committed": "Press Retry on the status card to publish again, or choose Publish by hand.",
-    "commit_gone": "Press Publish again on the status card to commit and push the approved files again.",
+    "commit_gone": "Press Publish again on the status card to publish the approved files again.",
     "replaced_on_remote": "Someone changed them after they were published: revert that change on the website's "
                           "branch to put the approved files back (a changed episode needs its own review first).",
-    "repo_unreachable": "Often the git host is only briefly down: papercast checks again at the next follow-up; "
-                        "if it keeps happening, run `papercast doctor` for the repository access.",
-    "not_deployed": "The commit is pushed but the site does not have the file yet: "
-                    "check the site's deploy (CI or Pages build) for this commit.",
-    "stale": "The site still serves an older version: check that the deploy of this commit finished.",
+    "repo_unreachable": "Often the website's storage is only briefly unreachable: papercast checks again at the next "
+                        "follow-up; if it keeps happening, run `papercast doctor` for the website's access.",
+    "not_deployed": "The file is published to the website, but the site does not have the file yet: check the "
+                    "site's deploy (its CI or Pages build, or the CDN in front of the bucket) for this publish.",
+    "stale": "The site still serves an older version: check that the deploy of this publish finished.",
     "stale_cache": "The site's cache or CDN serves the old file: purge it for this URL.",
     "html_error_page": "The site answers with a page instead of the file: "
                        "check the deploy and the site's routing for this path.",

@@ -44,6 +44,6 @@ def publish_step(ctx: StepContext) -> StepResult:
         "push_attempts": done.attempts, "published_at": svc.clock().replace(microsecond=0),
         "published_files": {f.kind: {"path": f.path, "url": f.url} for f in done.files},
         **done.shared,  # the artwork it was published with; page_url, feed_url, site_url for people
-        **done.facts,  # the website's own: commit, branch, repo (git); publication, bucket (s3)
+        **done.facts,  # the website's own: commit, branch, repo (git); publication, repo (s3: where it went)
     }
     return StepResult("publish", reason=done.reason, facts=facts, artifacts=done.built)

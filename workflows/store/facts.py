@@ -129,17 +129,17 @@ def merged(current: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
 
     A value of None removes the fact. Raises ``TypeError`` for a name that is no field
     (a programming error) and pydantic's ``ValidationError`` for a value of the wrong type.
+    Only the changed facts are checked and rewritten: the others stay exactly as stored,
+    including facts this release does not know (another instance, newer, wrote them).
     """
     unknown = set(changes) - FIELDS
     if unknown:
         raise TypeError(f"not episode facts: {', '.join(sorted(unknown))} (declare them in workflows/store/facts.py)")
-    out = {**current}
-    for name, value in changes.items():
-        if value is None:
-            out.pop(name, None)
-        else:
-            out[name] = value.model_dump(mode="json") if isinstance(value, BaseModel) else value
-    return EpisodeFacts.model_validate(out).model_dump(mode="json", exclude_defaults=True)
+    given = {name: value.model_dump(mode="json") if isinstance(value, BaseModel) else value
+             for name, value in changes.items() if value is not None}
+    checked = EpisodeFacts.model_validate(given).model_dump(mode="json", include=set(given))
+    out = {name: value for name, value in current.items() if name not in changes}
+    return {**out, **checked}
 
 
 def merged_people(current: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:

@@ -3,8 +3,9 @@
 A website publishes an episode's artifacts with the index, feed and pages rebuilt from what
 it already holds (:meth:`Website.publish`), says where they are (:attr:`Website.target`; the
 paths and live URLs come from :mod:`workflows.ship.targets`, the same for every website),
-reads back what it holds for the live checks (:meth:`Website.record`), and checks its access
-for `papercast doctor` (:meth:`Website.doctor`). The live site itself is checked the same way
+reads back what it holds for the live checks (:meth:`Website.record`), checks its access
+for `papercast doctor` (:meth:`Website.doctor`), and tells a person who publishes by hand where
+each file goes (:meth:`Website.by_hand`). The live site itself is checked the same way
 for all of them (:mod:`workflows.ship.verify`, :mod:`workflows.ship.live`).
 
 Built in: ``git`` (:mod:`.git`, a repository, or the embedded local one) and ``s3``
@@ -16,7 +17,7 @@ the configuration: here ``entry(settings, local_site=None) -> Website``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, ClassVar, Protocol
 
 import httpx
@@ -26,6 +27,7 @@ from workflows.ship.targets import PublishTarget, feed_file
 
 if TYPE_CHECKING:
     from workflows.doctor import Check
+    from workflows.people import Notice
     from workflows.services import Services
     from workflows.settings import Settings
     from workflows.ship.findings import Finding
@@ -57,6 +59,11 @@ class Website(Protocol):
     def record(self, services: Services) -> WebsiteRecord: ...
 
     def doctor(self) -> "list[Check]": ...
+
+    def by_hand(self, paths: "Sequence[str]") -> "tuple[Notice, list[str]]":
+        """For a person publishing by hand: where the files go (git: "its path in the website repository `repo`
+        (branch `main`)"; s3: "its key in the bucket `s3://b`") and each publish path's place there (git: the
+        repository path; s3: ``s3://bucket/key``)."""
 
 
 def _unknown(website_id: str, known: list[str]):

@@ -7,16 +7,20 @@ below ``publish.served_root``, under ``[publish.bucket] prefix`` (``static/feed.
 Cache-Control (short for the feed, index and pages, which change; immutable for a path with
 the content's digest in it, the artwork) and carries the bytes' sha256 in its metadata.
 
-A publish writes the artifacts first (an object already holding the same bytes and headers
-is not uploaded again; a different object at a key papercast did not write stops the
-publish, naming the key), then the index, then the feed and the show page, rebuilt from
-what the bucket holds (items others added stay; the episode's own item is replaced, never
-doubled). Those three are written only if they are still what was read (a conditional PUT:
-If-Match on the ETag read, If-None-Match for one that was not there), so two instances
-publishing at once never drop each other's episode: the loser reads again and rebuilds. The publication is named by a digest of the episode and its files' sha256s
-(``publication`` in the episode's facts and the index entry), so a re-run after a crash
-writes nothing that is already there. Credentials are boto3's (the environment); papercast
-never reads, logs or prints them.
+A publish writes the artifacts first: an object already holding the same bytes and headers
+is not uploaded again; one this episode uploaded before (its metadata names the episode) is
+replaced, as after a re-render; any other object at the key stops the publish, naming it.
+Then the index, then the feed and the show page, rebuilt from what the bucket holds (items
+others added stay; the episode's own item is replaced, never doubled). Each of those three is
+written only where it differs from the bucket's (a publish that failed halfway is completed by
+Retry, not repeated), and only if it is still what was read (a conditional PUT: If-Match on
+the ETag read, If-None-Match for one that was not there), so two instances publishing at once
+never drop each other's episode: the loser reads again and rebuilds. The publication is named
+by a digest of the episode and its files' sha256s (``publication`` in the episode's facts and
+the index entry), so a re-run after a crash writes nothing that is already there. Each request
+waits ``[publish.bucket] timeout_seconds`` and is tried ``attempts`` times, so a stalled bucket
+fails a publish (with Retry) in bounded time. Conditional writes need botocore 1.35.69 or later.
+Credentials are boto3's (the environment); papercast never reads, logs or prints them.
 """
 
 from __future__ import annotations
@@ -24,13 +28,14 @@ from __future__ import annotations
 import hashlib
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from workflows.doctor import Check
 from workflows.errors import ConfigError, PublishError
+from workflows.people import Code, Notice
 from workflows.settings import Settings
-from workflows.ship.feed import feed_listing, load_index, parse_feed
+from workflows.ship.feed import load_index, parse_feed
 from workflows.ship.targets import PATH_SETTING, PublishTarget, feed_file, index_file, served_path, show_page_file
 from workflows.ship.websites import site_check, websites
 from workflows.ship.websites.bucket_record import BucketRecord, bucket_call
@@ -50,6 +55,8 @@ ARTIFACT_CACHE = "public, max-age=3600"
 IMMUTABLE = "public, max-age=31536000, immutable"
 _TYPES = {"text/html": "text/html; charset=utf-8", "text/vtt": "text/vtt; charset=utf-8",
           "text/markdown": "text/markdown; charset=utf-8"}
+#: The metadata naming the episode that uploaded an artifact: papercast replaces only its own objects.
+EPISODE_TAG = "papercast-episode"
 _LOCKS: dict[str, threading.Lock] = {}
 _LOCKS_GUARD = threading.Lock()
 
@@ -101,6 +108,12 @@ class BucketWebsite:
         rel = served_path(self.settings.show.publish, repo_path)
         return f"{self.prefix}/{rel}" if self.prefix else rel
 
+    def by_hand(self, paths: Sequence[str]) -> tuple[Notice, list[str]]:
+        """Each file at its object key in the bucket (``s3://bucket/key``)."""
+        at = f" at {self.endpoint_url}" if self.endpoint_url else ""
+        return (Notice.of("its key in the bucket ", Code(f"s3://{self.bucket}"), at),
+                [f"s3://{self.bucket}/{self.key(p)}" for p in paths])
+
     def record(self, services: Services) -> BucketRecord:
         return BucketRecord(self)
 
@@ -112,7 +125,9 @@ class BucketWebsite:
                 import boto3
                 from botocore.config import Config
 
-                config = Config(connect_timeout=5, read_timeout=60, retries={"max_attempts": 3, "mode": "standard"},
+                b = self.settings.show.publish.bucket  # a stalled bucket holds a call ~attempts x timeout_seconds
+                config = Config(connect_timeout=b.timeout_seconds, read_timeout=b.timeout_seconds,
+                                retries={"total_max_attempts": b.attempts, "mode": "standard"},
                                 s3={"addressing_style": "path" if self.endpoint_url else "auto"})
                 self._client_ = boto3.session.Session().client("s3", endpoint_url=self.endpoint_url,
                                                                region_name=self.region, config=config)
@@ -174,21 +189,18 @@ class BucketWebsite:
                 feed_raw, _ = parsed(read["feed"][0], feed_target, parse_feed, "an RSS feed", _WHERE)
                 uploaded = self._upload_artifacts(services, prep, index)
                 reached("copied")
-                entry = earlier_entry(index, prep.episode.id)
-                listed = (entry is not None and entry.get("publication") == pub and feed_raw is not None
-                          and prep.episode.id in feed_listing(feed_raw))
-                if not listed or uploaded:
-                    try:
-                        self._write_listing(services, prep, index, feed_raw, pub, reached, read)
-                    except PublishError as e:
-                        if getattr(e, "bucket_kind", "") != "moved":
-                            raise
-                        log.info("Another publish changed %s meanwhile; reading it again.", self.describe())
-                        continue
+                try:  # each of the index, feed and show page only where it is not already what it should be
+                    wrote = self._write_listing(services, prep, index, feed_raw, pub, reached, read)
+                except PublishError as e:
+                    if getattr(e, "bucket_kind", "") != "moved":
+                        raise
+                    log.info("Another publish changed %s meanwhile; reading it again.", self.describe())
+                    continue
                 check = self.read(self.key(index_target.path))
                 if check is not None and (earlier_entry(load_index(check), prep.episode.id) or {}).get("publication") == pub:
-                    reused = not uploaded and listed
-                    how = "found the publication already in" if reused else f"uploaded {len(uploaded)} file(s) to"
+                    reused = not uploaded and not wrote
+                    how = ("found the publication already in" if reused else f"uploaded {len(uploaded)} file(s)"
+                           f"{' and the ' + ', '.join(wrote) if wrote else ''} to")
                     reason = f"{how} {self.describe()} as {pub}"
                     return Published(pub, reused, attempt, {"publication": pub, "repo": self.describe()}, reason,
                                      prep.files, prep.built, prep.facts)
@@ -208,11 +220,11 @@ class BucketWebsite:
             head = self.head(key)
             if self._same(head, art.sha256, art.media_type, cache):
                 continue
-            if head is not None:
-                theirs = (head.get("Metadata") or {}).get("sha256")
-                listed = earlier.get(f.kind) or {}
-                ours = theirs == art.sha256 or (listed.get("path") == f.path and listed.get("sha256") == theirs
-                                                and theirs is not None)
+            if head is not None:  # ours: this episode uploaded it (an earlier render), or it holds these bytes
+                meta = head.get("Metadata") or {}
+                theirs, listed = meta.get("sha256"), earlier.get(f.kind) or {}
+                ours = (meta.get(EPISODE_TAG) == prep.episode.id or theirs == art.sha256
+                        or (listed.get("path") == f.path and listed.get("sha256") == theirs and theirs is not None))
                 if not ours and _sha(self.read(key) or b"") != art.sha256:
                     raise PublishError(
                         f"{key} is already in {self.describe()} with other content, and papercast did not write it "
@@ -221,14 +233,16 @@ class BucketWebsite:
                         "show file so episodes go elsewhere; then press Retry.")
             data = services.artifacts.path(art).read_bytes()
             self._put(key, data, media_type=art.media_type, cache=cache, sha=art.sha256,
-                      extra={"papercast-episode": prep.episode.id})
+                      extra={EPISODE_TAG: prep.episode.id})
             done.append(key)
         return done
 
     def _write_listing(self, services: Services, prep, index: dict, feed_raw: bytes | None, pub: str, reached,
-                       read: dict[str, tuple[bytes | None, str | None]]) -> None:
+                       read: dict[str, tuple[bytes | None, str | None]]) -> list[str]:
         """The index (with this publication), then the feed and the show page, rebuilt over the bucket's; each
-        written only if it is still what was ``read`` (else PublishError with ``bucket_kind`` "moved")."""
+        written unless it already holds those bytes (a publish that failed halfway is completed, not repeated),
+        and only if it is still what was ``read`` (else PublishError with ``bucket_kind`` "moved"). The names
+        written."""
         publish = services.show.publish
         page = show_page_file(publish, self.target)
         if page is not None:
@@ -236,14 +250,16 @@ class BucketWebsite:
             check_show_page(read["show_page"][0], page, _WHERE)
         files = rebuilt(services, self.target, prep, index, feed_raw, publication=pub)
         types = {"index": "application/json", "feed": "application/rss+xml; charset=utf-8", "show_page": "text/html"}
-        file, data = files.pop("index")
-        self._put(self.key(file.path), data, media_type=types["index"], cache=SHORT_CACHE, sha=_sha(data),
-                  unchanged_since=read["index"])
-        reached("committed")
-        for name, (file, data) in files.items():
-            self._put(self.key(file.path), data, media_type=types[name], cache=SHORT_CACHE, sha=_sha(data),
-                      unchanged_since=read.get(name))
+        wrote: list[str] = []
+        for name, (file, data) in files.items():  # the index first: it names the publication a re-run looks for
+            if read.get(name, (None, None))[0] != data:
+                self._put(self.key(file.path), data, media_type=types[name], cache=SHORT_CACHE, sha=_sha(data),
+                          unchanged_since=read.get(name))
+                wrote.append(name)
+            if name == "index":
+                reached("committed")
         reached("pushed")
+        return wrote
 
     # --- doctor --------------------------------------------------------------------------------------
 

@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import logging
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from workflows import failpoints
 from workflows.errors import PapercastError, PublishError
+from workflows.people import Code, Notice
 from workflows.settings import Settings
 from workflows.ship.feed import load_index, parse_feed
 from workflows.ship.targets import PublishTarget, effective_publish_target, feed_file, index_file, show_page_file
@@ -68,6 +69,11 @@ class GitWebsite:
 
     def describe(self) -> str:
         return f"branch {self.target.branch} of {display_url(self.target.repo)}"
+
+    def by_hand(self, paths: Sequence[str]) -> tuple[Notice, list[str]]:
+        """Each file at its path in the repository, on the branch."""
+        return (Notice.of("its path in the website repository ", Code(display_url(self.target.repo)), " (branch ",
+                          Code(self.target.branch), ")"), list(paths))
 
     def clone(self) -> WebsiteClone:
         publish = self.settings.show.publish
