@@ -111,3 +111,13 @@ def data_dir(tmp_path) -> Path:
     d = tmp_path / "var"
     d.mkdir()
     return d
+
+
+@pytest.fixture(scope="module")
+def moto():
+    """A real S3-compatible server (moto, server mode) on a free loopback port, one per test module."""
+    from tests.standins.s3 import MotoS3
+
+    server = MotoS3()
+    yield server
+    server.stop()

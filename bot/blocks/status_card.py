@@ -88,7 +88,7 @@ def status_card(episode: Episode) -> tuple[str, list[Block]]:
 
 
 def way_out_buttons(episode: Episode) -> list[dict[str, Any]]:
-    """"Publish again" (the commit is gone) and "Publish by hand", each only where the state allows it."""
+    """"Publish again" (the published files are gone or replaced) and "Publish by hand", each where the state allows."""
     ep = value(e=episode.id)
     ways = ways_out(episode)
     buttons = []

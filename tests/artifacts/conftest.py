@@ -1,4 +1,4 @@
-"""Fixtures for the artifact store: moto's S3 server on loopback, a bucket, and stores on separate data dirs."""
+"""Fixtures for the artifact store: a bucket on the moto server (tests/conftest.py), and stores on separate data dirs."""
 
 from __future__ import annotations
 
@@ -6,22 +6,15 @@ import secrets
 
 import pytest
 
-from tests.standins.s3 import MotoS3, export_credentials
+from tests.standins.s3 import export_credentials
 from workflows.artifacts.s3 import S3ArtifactStore
 
 
-@pytest.fixture(scope="module")
-def moto_server():
-    server = MotoS3()
-    yield server
-    server.stop()
-
-
 @pytest.fixture
-def s3(moto_server, monkeypatch):
+def s3(moto, monkeypatch):
     """The running S3-compatible server, with its credentials in the environment (as boto3 reads them)."""
     export_credentials(monkeypatch)
-    return moto_server
+    return moto
 
 
 @pytest.fixture

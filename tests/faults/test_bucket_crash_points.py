@@ -20,8 +20,8 @@ from datetime import datetime, timezone
 import pytest
 
 from tests.faults.bucket_rig import LISTING, PREFIX, BucketRig
-from tests.faults.rig import EXIT_KILLED
-from tests.standins.s3 import MotoS3, export_credentials
+from tests.faults.rig import EXIT_KILLED, redeliver_unacked
+from tests.standins.s3 import export_credentials
 from tests.waiting import wait_until
 from workflows.states import State
 
@@ -38,20 +38,20 @@ POINTS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def moto():
-    server = MotoS3()
-    yield server
-    server.stop()
-
-
 @pytest.fixture
-def rig(tmp_path, moto, monkeypatch):
-    export_credentials(monkeypatch)  # the instances inherit them; boto3 reads them from the environment
-    bucket = moto.create_bucket("papercast-crash-" + secrets.token_hex(4))
-    r = BucketRig(tmp_path, f"sqlite:///{tmp_path / 'var' / 'papercast.db'}", s3=moto, bucket=bucket)
-    yield r
-    r.stop()
+def bucket_rig(tmp_path, moto, monkeypatch):
+    """Builds the rig on a database URL: a bucket of its own on the moto server, the CDN, the local workspace."""
+    made: list[BucketRig] = []
+
+    def on(db_url: str) -> BucketRig:
+        export_credentials(monkeypatch)  # the instances inherit them; boto3 reads them from the environment
+        bucket = moto.create_bucket("papercast-crash-" + secrets.token_hex(4))
+        made.append(BucketRig(tmp_path, db_url, s3=moto, bucket=bucket))
+        return made[-1]
+
+    yield on
+    for r in made:
+        r.stop()
 
 
 def listing(key: str) -> bool:
@@ -67,8 +67,12 @@ def _report(case: str, figures: dict) -> None:
             f.write(json.dumps({"case": case, **figures}) + "\n")
 
 
-def _kill_and_restart(rig: BucketRig, point: str) -> dict:
+def _kill_and_resume(rig: BucketRig, point: str, survivor: bool) -> dict:
+    """Kill the first instance at ``point``; then restart it (SQLite) or let a second, running all along, go on."""
     first = rig.start("first", crash_at=point)
+    second = rig.start("second", serve_events=False) if survivor else None
+    if second is not None:
+        rig.route_to(first)
     thread = rig.drop()
     approved = False
 
@@ -93,7 +97,11 @@ def _kill_and_restart(rig: BucketRig, point: str) -> dict:
     killed_at, t0 = datetime.now(timezone.utc), time.monotonic()
     episode = rig.episode(thread)
     state_at_kill = episode.state.value
-    second = rig.start("second")
+    if second is None:
+        second = rig.start("second")
+    else:
+        rig.route_to(second)
+    redeliver_unacked(rig)
 
     def shipped() -> bool:
         now = rig.store.get(episode.id)
@@ -123,14 +131,28 @@ def _kill_and_restart(rig: BucketRig, point: str) -> dict:
     }
 
 
-@pytest.mark.parametrize("point", [p for p, _ in POINTS], ids=[w for _, w in POINTS])
-def test_killed_while_publishing_to_the_bucket_and_restarted_the_episode_ships_with_every_effect_once(rig, point):
-    """Killed at the point and restarted on SQLite: shipped by itself, listed once, no artifact re-uploaded."""
-    figures = _kill_and_restart(rig, point)
-    _report(f"bucket-sqlite-restart:{point}", figures)
+def _assert_once(figures: dict) -> None:
     assert figures["serves_approved"], f"shipped while the CDN does not serve the approved audio: {figures}"
     assert figures["index_entries"] == 1 and figures["feed_items"] == 1, figures
     assert figures["artifact_puts"] >= 6, f"the artifacts never went to the bucket: {figures}"
     assert figures["artifact_puts_twice"] == {} and figures["artifact_contents_differ"] == {}, figures
     assert figures["status_cards"] == 1 and figures["review_messages"] == 1, figures
     assert figures["duplicate_keys"] == {} and figures["final_lines"] == 1, figures
+
+
+@pytest.mark.parametrize("point", [p for p, _ in POINTS], ids=[w for _, w in POINTS])
+def test_killed_while_publishing_to_the_bucket_and_restarted_the_episode_ships_with_every_effect_once(
+        bucket_rig, tmp_path, point):
+    """Killed at the point and restarted on SQLite: shipped by itself, listed once, no artifact re-uploaded."""
+    figures = _kill_and_resume(bucket_rig(f"sqlite:///{tmp_path / 'var' / 'papercast.db'}"), point, survivor=False)
+    _report(f"bucket-sqlite-restart:{point}", figures)
+    _assert_once(figures)
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("point", [p for p, _ in POINTS], ids=[w for _, w in POINTS])
+def test_killed_on_postgresql_while_publishing_to_the_bucket_a_survivor_ships_it(bucket_rig, pg_url, point):
+    """Killed at the point on PostgreSQL: the instance running all along ships it, listed once, nothing twice."""
+    figures = _kill_and_resume(bucket_rig(pg_url), point, survivor=True)
+    _report(f"bucket-pg-survivor:{point}", figures)
+    _assert_once(figures)

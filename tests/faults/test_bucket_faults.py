@@ -19,7 +19,7 @@ from lxml import etree
 from tests.faults.bucket_standins import FaultyBucket, StalledBucket, closed_port
 from tests.ship.bucket_cdn import BucketCDN
 from tests.ship.helpers import make_services, publish_now, ready_episode
-from tests.standins.s3 import MotoS3, export_credentials
+from tests.standins.s3 import export_credentials
 from workflows.runner import StepRunner
 from workflows.settings import Bucket
 from workflows.ship.confirm import check_and_ship, inconclusive
@@ -30,13 +30,6 @@ from workflows.states import TRANSITIONS, State
 
 PREFIX = "site"
 TIMEOUT = 0.3  # seconds: [publish.bucket] timeout_seconds in these tests
-
-
-@pytest.fixture(scope="module")
-def moto():
-    server = MotoS3()
-    yield server
-    server.stop()
 
 
 @pytest.fixture

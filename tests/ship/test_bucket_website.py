@@ -11,7 +11,7 @@ from lxml import etree
 
 from tests.ship.bucket_cdn import BucketCDN
 from tests.ship.helpers import make_services, make_settings, publish_now, ready_episode
-from tests.standins.s3 import MotoS3, export_credentials
+from tests.standins.s3 import export_credentials
 from workflows.errors import PublishError
 from workflows.registry import UnknownBackend
 from workflows.ship.confirm import check_and_ship
@@ -23,13 +23,6 @@ from workflows.ship.websites.bucket import BucketWebsite
 from workflows.states import State
 
 PREFIX = "site"
-
-
-@pytest.fixture(scope="module")
-def moto():
-    server = MotoS3()
-    yield server
-    server.stop()
 
 
 @pytest.fixture

@@ -16,8 +16,9 @@ from pydantic import BaseModel
 ADVICE = {
     "not_committed": "Press Retry on the status card to publish again, or choose Publish by hand.",
     "commit_gone": "Press Publish again on the status card to publish the approved files again.",
-    "replaced_on_remote": "Someone changed them after they were published: revert that change on the website's "
-                          "branch to put the approved files back (a changed episode needs its own review first).",
+    "replaced_on_remote": "Someone changed them after they were published: revert that change on the website, or "
+                          "press Publish again to put the approved files back (a changed episode needs its own "
+                          "review first).",
     "repo_unreachable": "Often the website's storage is only briefly unreachable: papercast checks again at the next "
                         "follow-up; if it keeps happening, run `papercast doctor` for the website's access.",
     "not_deployed": "The file is published to the website, but the site does not have the file yet: check the "
