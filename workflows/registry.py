@@ -51,14 +51,14 @@ class Registry(Generic[T]):
     """Backends of one kind by id: register, unregister, ids, get (with a clear error)."""
 
     def __init__(self, kind: str, *, setting: str, built_ins: Iterable[str] = (),
-                 unknown: Callable[[str, list[str]], PapercastError] | None = None) -> None:
+                 error: type[PapercastError] = UnknownBackend) -> None:
         #: What the entries are, for messages ("script writer", "speech backend", "website").
         self.kind = kind
         #: Where a person chooses one, for messages ("[writer] backend").
         self.setting = setting
         self._built_ins = tuple(built_ins)
-        #: Builds the error for an id nobody registered (default: :class:`UnknownBackend`); gets the id and the known ids.
-        self._unknown = unknown or self._unknown_backend
+        #: The error for an id nobody registered (the kind's own, so callers and tests can tell kinds apart).
+        self._error = error
         self._entries: dict[str, T] = {}
         self._modules: dict[str, str] = {}
         self._qualnames: dict[str, str] = {}
@@ -107,14 +107,10 @@ class Registry(Generic[T]):
             entry = self._entries.get(backend_id)
             known = sorted(self._entries)
         if entry is None:
-            raise self._unknown(backend_id, known)
+            ids = ", ".join(known) or "none"
+            raise self._error(f"No {self.kind} is called {backend_id!r}; the available ones are {ids}.",
+                              f"Set {self.setting} to one of {ids} in the show file.")
         return entry
-
-    def _unknown_backend(self, backend_id: str, known: list[str]) -> PapercastError:
-        return UnknownBackend(
-            f"No {self.kind} is called {backend_id!r}; the available ones are {', '.join(known) or 'none'}.",
-            f"Set {self.setting} to one of those in the show file.",
-        )
 
     def modules(self, backend_ids: Iterable[str] | None = None) -> list[str]:
         """Modules that registered these ids (default: all), so another process can import them."""

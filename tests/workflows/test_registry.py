@@ -71,7 +71,7 @@ def test_the_doubles_are_found_while_registered(fake_writer, tone_voices):
 
 
 def test_an_unknown_id_names_the_ids_there_are_by_default():
-    """Without an ``unknown`` factory the error is UnknownBackend, saying which ids exist and which setting to change."""
+    """Without an error class of its own the error is UnknownBackend, saying which ids exist and which setting to change."""
     registry: Registry[type] = Registry("gizmo", setting="[gizmo] backend")
     registry.register("a", int)
 

@@ -26,16 +26,9 @@ if TYPE_CHECKING:
 StoreFactory = Callable[["Artifacts", Path], "ArtifactStore"]
 
 
-def _unknown_store(backend_id: str, known: list[str]) -> UnknownArtifactBackend:
-    return UnknownArtifactBackend(
-        f"No artifact backend is called {backend_id!r}; the available ones are {', '.join(known) or 'none'}.",
-        "Set [artifacts] backend = \"local\" or \"s3\" in the show file.",
-    )
-
-
 #: Every artifact store by id, as ``[artifacts] backend`` names it. Each module registers its own on import.
 stores: Registry[StoreFactory] = Registry(
-    "artifact store", setting="[artifacts] backend", unknown=_unknown_store,
+    "artifact store", setting="[artifacts] backend", error=UnknownArtifactBackend,
     built_ins=("workflows.artifacts.local", "workflows.artifacts.s3"),
 )
 

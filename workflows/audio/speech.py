@@ -59,16 +59,9 @@ class UnknownVoice(AudioError):
     kind = "unknown_voice"
 
 
-def _unknown_backend(backend_id: str, known: list[str]) -> UnknownSpeechBackend:
-    return UnknownSpeechBackend(
-        f"No speech backend is called {backend_id!r}; the available ones are {', '.join(known) or 'none'}.",
-        "Set each host's speech = \"offline\", \"hosted\" or \"elevenlabs\" in papercast.toml.",
-    )
-
-
 #: Every speech backend by id, as ``Host.speech`` names it. Each module registers its own on import.
 backends: Registry[BackendFactory] = Registry(
-    "speech backend", setting="each host's speech", unknown=_unknown_backend,
+    "speech backend", setting="each host's speech", error=UnknownSpeechBackend,
     built_ins=("workflows.audio.offline", "workflows.audio.hosted", "workflows.audio.elevenlabs"),
 )
 

@@ -61,10 +61,3 @@ class UnknownWriter(ConfigError):
     """writer.backend (or --writer) names a writer that is not registered."""
 
     kind = "unknown_writer"
-
-    def __init__(self, name: str, known: list[str]) -> None:
-        super().__init__(
-            f"There is no script writer called {name!r}.",
-            f"Use one of: {', '.join(known)} (writer.backend in the show file, or --writer).",
-        )
-        self.name = name

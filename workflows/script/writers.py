@@ -62,7 +62,7 @@ WriterFactory = Callable[[Settings], ScriptWriter]
 
 #: Every script writer by id, as ``writer.backend`` (or ``--writer``) names it.
 writers: Registry[WriterFactory] = Registry(
-    "script writer", setting="writer.backend", unknown=UnknownWriter,
+    "script writer", setting="writer.backend", error=UnknownWriter,
     built_ins=("workflows.script.claude", "workflows.script.offline"),
 )
 

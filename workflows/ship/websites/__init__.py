@@ -66,19 +66,12 @@ class Website(Protocol):
         repository path; s3: ``s3://bucket/key``)."""
 
 
-def _unknown(website_id: str, known: list[str]):
-    from workflows.registry import UnknownBackend
-
-    return UnknownBackend(f"No website target is called {website_id!r}; the known ones are {', '.join(known) or 'none'}.",
-                          "Set [publish] website to one of those in the show file.")
-
-
 class WebsiteFactory(Protocol):
     def __call__(self, settings: "Settings", *, local_site=None) -> Website: ...
 
 
 #: Website targets by id (``[publish] website``).
-websites: Registry[WebsiteFactory] = Registry("website", setting="[publish] website", unknown=_unknown,
+websites: Registry[WebsiteFactory] = Registry("website target", setting="[publish] website",
                                     built_ins=("workflows.ship.websites.git", "workflows.ship.websites.bucket"))
 
 
