@@ -15,9 +15,8 @@ from typing import Any
 from lxml import etree
 
 from tests.faults.rig import Rig
-from tests.ship.bucket_cdn import BucketCDN
+from tests.ship.bucket_cdn import PREFIX, BucketCDN
 
-PREFIX = "site"
 #: Keys of the listing (rewritten by every publish) below the prefix; every other key is an artifact.
 LISTING = ("episodes/index.json", "feed.xml", "index.html")
 DOCTOR_PROBE = ".papercast-doctor"

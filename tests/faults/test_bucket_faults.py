@@ -17,9 +17,8 @@ import pytest
 from lxml import etree
 
 from tests.faults.bucket_standins import FaultyBucket, StalledBucket, closed_port
-from tests.ship.bucket_cdn import BucketCDN
+from tests.ship.bucket_cdn import PREFIX
 from tests.ship.helpers import make_services, publish_now, ready_episode
-from tests.standins.s3 import export_credentials
 from workflows.runner import StepRunner
 from workflows.settings import Bucket
 from workflows.ship.confirm import check_and_ship, inconclusive
@@ -28,21 +27,7 @@ from workflows.ship.verify import ShipChecker
 from workflows.ship.websites import build_website
 from workflows.states import TRANSITIONS, State
 
-PREFIX = "site"
 TIMEOUT = 0.3  # seconds: [publish.bucket] timeout_seconds in these tests
-
-
-@pytest.fixture
-def bucket(moto, monkeypatch):
-    export_credentials(monkeypatch)
-    return moto.create_bucket("papercast-faults-" + secrets.token_hex(4))
-
-
-@pytest.fixture
-def cdn(moto, bucket):
-    c = BucketCDN(moto.client(), bucket, PREFIX)
-    yield c
-    c.close()
 
 
 @pytest.fixture

@@ -13,6 +13,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import unquote, urlsplit
 
 
+#: The folder of the bucket the site is served from, in the bucket tests.
+PREFIX = "site"
+
 class BucketCDN:
     def __init__(self, client, bucket: str, prefix: str = "") -> None:
         self.client, self.bucket, self.prefix = client, bucket, prefix.strip("/")

@@ -4,14 +4,12 @@ verified live like the git website, never over someone else's object, and every 
 from __future__ import annotations
 
 import re
-import secrets
 
 import pytest
 from lxml import etree
 
-from tests.ship.bucket_cdn import BucketCDN
+from tests.ship.bucket_cdn import PREFIX
 from tests.ship.helpers import make_services, make_settings, publish_now, ready_episode
-from tests.standins.s3 import export_credentials
 from workflows.errors import PublishError
 from workflows.registry import UnknownBackend
 from workflows.ship.confirm import check_and_ship
@@ -21,22 +19,6 @@ from workflows.ship.verify import check_episode
 from workflows.ship.websites import build_website, websites
 from workflows.ship.websites.bucket import BucketWebsite
 from workflows.states import State
-
-PREFIX = "site"
-
-
-@pytest.fixture
-def bucket(moto, monkeypatch):
-    export_credentials(monkeypatch)  # boto3 reads them from the environment, as in production
-    return moto.create_bucket("papercast-site-" + secrets.token_hex(4))
-
-
-@pytest.fixture
-def cdn(moto, bucket):
-    c = BucketCDN(moto.client(), bucket, PREFIX)
-    yield c
-    c.close()
-
 
 def _bucket_settings(moto, bucket, cdn) -> dict:
     return dict(website="s3", base_url=cdn.base_url,
