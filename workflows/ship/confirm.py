@@ -78,13 +78,7 @@ class Verdict:
         return self.diagnosis
 
     def summary(self) -> CheckSummary:
-        return summary_of(self.check)
-
-
-def summary_of(check: ShipCheck) -> CheckSummary:
-    """The check as the fact ``last_check``."""
-    summary = check.summary()
-    return summary if isinstance(summary, CheckSummary) else CheckSummary.model_validate(summary)
+        return self.check.summary()
 
 
 def _wait(seconds: float) -> str:
@@ -161,10 +155,10 @@ def conclude(services: Services, episode: Episode, check: ShipCheck, *, checker:
     store = services.store
     if not check.shipped:
         cleared = {} if inconclusive(check) else {"first_match": None}
-        store.update_facts(episode.id, last_check=summary_of(check), **cleared)
+        store.update_facts(episode.id, last_check=check.summary(), **cleared)
         return Verdict(check, "not_live")
     if episode.state not in CHECKABLE:
-        store.update_facts(episode.id, last_check=summary_of(check))
+        store.update_facts(episode.id, last_check=check.summary())
         return Verdict(check, "shipped" if episode.state == State.SHIPPED else "not_live")
     now = services.clock()
     wait = timedelta(seconds=services.show.followup.confirm_seconds)
@@ -175,7 +169,7 @@ def conclude(services: Services, episode: Episode, check: ShipCheck, *, checker:
     since = first.at
     if now - since < wait:
         confirm_at = since + wait
-        store.update_facts(episode.id, last_check=summary_of(check), first_match=first)
+        store.update_facts(episode.id, last_check=check.summary(), first_match=first)
         if plan:
             followups_for(services).check_at(episode.id, confirm_at)
         return Verdict(check, "confirming", confirm_at)
@@ -186,7 +180,7 @@ def _ship(services: Services, episode: Episode, check: ShipCheck, checker: ShipC
           now: datetime) -> Verdict:
     store = services.store
     audio_url = next(f.url for f in artifact_files(services.show.publish, checker.target, episode) if f.kind == "audio")
-    facts = {"last_check": summary_of(check), "live_url": audio_url, "shipped_at": now.replace(microsecond=0),
+    facts = {"last_check": check.summary(), "live_url": audio_url, "shipped_at": now.replace(microsecond=0),
              "first_match": None, "reopened_at": None}
     rewritten = next((f.commit for f in check.findings if f.ok and f.commit), None)
     if rewritten:  # the branch holds the approved files in a rewrite of the recorded commit
@@ -214,7 +208,7 @@ def reopen(services: Services, episode: Episode, check: ShipCheck, *, key: str) 
         after = services.store.transition(
             episode.id, "reopen", actor="papercast", reason=f"a re-check found it no longer live: {check.diagnosis}",
             expected_version=episode.version,
-            facts={"last_check": summary_of(check), "first_match": None,
+            facts={"last_check": check.summary(), "first_match": None,
                    "reopened_at": services.clock().replace(microsecond=0)},
         )
     except (ConcurrentTransition, TransitionNotAllowed) as e:

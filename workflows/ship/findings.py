@@ -12,6 +12,8 @@ from datetime import datetime
 
 from pydantic import BaseModel
 
+from workflows.store.facts import CheckSummary
+
 #: What to do about each problem, appended to its finding.
 ADVICE = {
     "not_committed": "Press Retry on the status card to publish again, or choose Publish by hand.",
@@ -72,9 +74,10 @@ class ShipCheck(BaseModel):
         p = self.problem
         return p.message if p else ""
 
-    def summary(self) -> dict:
+    def summary(self) -> CheckSummary:
+        """The check as the episode's ``last_check`` fact."""
         p = self.problem
-        return {"at": self.checked_at.isoformat(timespec="seconds"), "shipped": self.shipped,
-                "kind": p.kind if p else "shipped", "diagnosis": self.diagnosis}
+        return CheckSummary(at=self.checked_at.replace(microsecond=0), shipped=self.shipped,
+                            kind=p.kind if p else "shipped", diagnosis=self.diagnosis)
 
 
