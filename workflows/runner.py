@@ -121,10 +121,6 @@ class StepRunner:
         self._stopping = threading.Event()
         self._sweeper: threading.Thread | None = None
 
-    def _now(self) -> datetime:
-        """Lease times come from the injected clock (all instances share wall time)."""
-        return self.clock()
-
     # --- scheduling -----------------------------------------------------------------------
 
     def kick(self, episode_id: str) -> Future:
@@ -140,7 +136,7 @@ class StepRunner:
 
     def sweep(self) -> list[str]:
         """Kick every unfinished episode whose lease is free or expired; their ids."""
-        ids = [e.id for e in self.store.runnable(self._now())]
+        ids = [e.id for e in self.store.runnable(self.clock())]
         for episode_id in ids:
             self.kick(episode_id)
         return ids
@@ -204,7 +200,7 @@ class StepRunner:
         try:
             while (name := STEP_FOR_STATE.get(episode.state)) is not None:
                 # Taken (or renewed) before each step, held across consecutive steps: no gap for a sweep to fall into.
-                if not self.store.take_lease(episode_id, self.holder, self.lease_seconds, self._now()):
+                if not self.store.take_lease(episode_id, self.holder, self.lease_seconds, self.clock()):
                     log.info("episode %s is being worked on by another instance", episode_id)
                     return episode
                 held = True
@@ -261,12 +257,12 @@ class StepRunner:
         return after
 
     def _still_mine(self, episode_id: str) -> bool:
-        return self.store.lease_holder(episode_id, self._now()) == self.holder
+        return self.store.lease_holder(episode_id, self.clock()) == self.holder
 
     def _heartbeat(self, episode_id: str, stop: threading.Event, lost: threading.Event) -> None:
         while not stop.wait(self.lease_seconds / 3):
             try:
-                if not self.store.renew_lease(episode_id, self.holder, self.lease_seconds, self._now()):
+                if not self.store.renew_lease(episode_id, self.holder, self.lease_seconds, self.clock()):
                     log.warning("episode %s: another instance took the lease over", episode_id)
                     lost.set()
                     return
